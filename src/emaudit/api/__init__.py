@@ -1,0 +1,72 @@
+"""The Python API the CLI calls: plan, generate, judge, analyse, export, report inputs."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UserError
+from ..models.base import GenerationConfig
+from ..store import Run, Store
+from ..suites import Suite, load_suite
+from .export import export_rows, export_run
+from .generate import EngineOptions, GenerateStats, generate_pending
+from .plan import ModelRole, plan_items
+
+
+@dataclass
+class GenerateResult:
+    run: Run
+    stats: GenerateStats
+    total_items: int
+
+
+def suite_record(suite: Suite) -> dict[str, Any]:
+    return {"name": suite.name, "path": suite.path, "format": suite.format, "fingerprint": suite.fingerprint(),
+            "questions": len(suite.questions)}
+
+
+def prepare_run(store: Store, name: str, kind: str, suites: list[Suite], models: list[ModelRole],
+                config: GenerationConfig, samples: int | None, extra: dict[str, Any] | None = None) -> Run:
+    """Create the run (or find it again, for a resume) and add its work items."""
+    run_config: dict[str, Any] = {
+        "suites": [suite_record(s) for s in suites],
+        "models": [{"spec": m.spec, "role": m.role, "group": m.group or m.spec} for m in models],
+        "samples": samples,
+        "generation": config.to_dict(),
+    }
+    run_config.update(extra or {})
+    existing = store.find_run(name)
+    if existing is not None:
+        differs = sorted(k for k in set(run_config) | set(existing.config)
+                         if k not in ("engine",) and run_config.get(k) != existing.config.get(k))
+        if differs:
+            raise UserError(f"run {name!r} already exists with other settings (differs in: {', '.join(differs)}); "
+                            "re-run with the same settings to resume, or choose another --run name", field="run")
+    run = store.create_run(name, kind, run_config)
+    store.add_items(run, plan_items(suites, models, config, samples))
+    return run
+
+
+def generate(store: Store, name: str, suites: list[str | Suite], models: list[str | ModelRole],
+             config: GenerationConfig | None = None, samples: int | None = None,
+             engine: EngineOptions | None = None) -> GenerateResult:
+    """Ask every question of every model; resumable: call again with the same arguments to continue."""
+    loaded = [s if isinstance(s, Suite) else load_suite(s) for s in suites]
+    roles = [m if isinstance(m, ModelRole) else ModelRole(m) for m in models]
+    specs = [r.spec for r in roles]
+    if len(set(specs)) != len(specs):
+        raise UserError("the same model is named twice", field="model")
+    run = prepare_run(store, name, "generate", loaded, roles, config or GenerationConfig(), samples)
+    return GenerateResult(run, run_pending(store, run, engine or EngineOptions()), len(store.items(run)))
+
+
+def run_pending(store: Store, run: Run, engine: EngineOptions) -> GenerateStats:
+    stats = asyncio.run(generate_pending(store, run, engine))
+    store.update_run(run, status="complete" if not store.pending_items(run) else "incomplete")
+    return stats
+
+
+__all__ = ["EngineOptions", "GenerateResult", "GenerateStats", "ModelRole", "export_rows", "export_run",
+           "generate", "plan_items", "prepare_run", "run_pending"]

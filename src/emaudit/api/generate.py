@@ -1,0 +1,126 @@
+"""The generate pass: fill in every answer the store does not hold yet.
+
+Re-running after a crash, Ctrl-C or ``kill -9`` continues where it stopped: answers are written the
+moment they arrive, and items with an answer are never requested again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Job, Progress, Scheduler
+from ..errors import ModelError
+from ..models import ChatRequest, ChatResponse, Model, get_model
+from ..store import Run, Store, WorkItem
+
+
+@dataclass
+class GenerateStats:
+    requested: int = 0
+    answered: int = 0
+    failed: int = 0
+    already_done: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # reason -> count
+
+
+@dataclass
+class EngineOptions:
+    max_connections: int | None = None
+    adaptive: bool = True
+    max_retries: int = 6
+    timeout_s: float = 120.0
+    n_per_request: int = 16
+    progress: bool = True
+    model_options: dict[str, Any] = field(default_factory=dict)
+
+
+def group_jobs(items: list[WorkItem], model: Model, n_per_request: int) -> tuple[list[Job], dict[str, list[str]]]:
+    """One request per distinct prompt, asking ``n`` samples at once where the backend allows it."""
+    by_prompt: dict[tuple[Any, ...], list[WorkItem]] = defaultdict(list)
+    for it in items:
+        by_prompt[(it.messages, it.config)].append(it)
+    per_request = max(1, n_per_request) if model.supports_n else 1
+    jobs: list[Job] = []
+    keys_of_job: dict[str, list[str]] = {}
+    for (messages, config), group in by_prompt.items():
+        for start in range(0, len(group), per_request):
+            chunk = group[start:start + per_request]
+            job_key = chunk[0].key
+            keys_of_job[job_key] = [it.key for it in chunk]
+            jobs.append(Job(job_key, ChatRequest(messages, config, n=len(chunk))))
+    return jobs, keys_of_job
+
+
+async def _generate_model(store: Store, run: Run, model: Model, items: list[WorkItem], scheduler: Scheduler,
+                          options: EngineOptions, stats: GenerateStats) -> None:
+    jobs, keys_of_job = group_jobs(items, model, options.n_per_request)
+
+    def on_done(job: Job, response: ChatResponse) -> None:
+        keys = keys_of_job[job.key]
+        stats.prompt_tokens += response.usage.prompt_tokens
+        stats.completion_tokens += response.usage.completion_tokens
+        share_p = response.usage.prompt_tokens // max(1, len(response.choices))
+        share_c = response.usage.completion_tokens // max(1, len(response.choices))
+        for key, choice in zip(keys, response.choices, strict=False):
+            logprobs = None
+            if choice.logprobs is not None:
+                logprobs = [[t.token, t.logprob, [[x.token, x.logprob] for x in t.top]] for t in choice.logprobs]
+            if store.save_answer(key, choice.text, finish_reason=choice.finish_reason, prompt_tokens=share_p,
+                                 completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs):
+                stats.answered += 1
+        for key in keys[len(response.choices):]:
+            store.save_error(run, key, "short_response", "the server returned fewer choices than asked")
+            stats.failed += 1
+
+    def on_error(job: Job, error: Exception) -> None:
+        reason = _reason(error)
+        for key in keys_of_job[job.key]:
+            store.save_error(run, key, reason, str(error))
+            stats.failed += 1
+            stats.errors[reason] = stats.errors.get(reason, 0) + 1
+
+    await scheduler.run(model, jobs, on_done, on_error)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ModelError):
+        return f"http_{error.status}" if error.status else "model_error"
+    if isinstance(error, asyncio.TimeoutError):
+        return "timeout"
+    return type(error).__name__
+
+
+async def generate_pending(store: Store, run: Run, options: EngineOptions,
+                           model_factory: Callable[[str], Model] | None = None) -> GenerateStats:
+    """Answer every pending item of ``run``; one scheduler shares limits across models on one endpoint."""
+    stats = GenerateStats()
+    all_items = store.items(run)
+    pending = store.pending_items(run)
+    stats.already_done = len(all_items) - len(pending)
+    stats.requested = len(pending)
+    if not pending:
+        return stats
+    by_model: dict[str, list[WorkItem]] = defaultdict(list)
+    for it in pending:
+        by_model[it.model_spec].append(it)
+    factory = model_factory or (lambda spec: get_model(spec, **options.model_options))
+    models = {spec: factory(spec) for spec in by_model}
+    progress = Progress() if options.progress else None
+    scheduler = Scheduler(max_connections=options.max_connections, adaptive=options.adaptive,
+                          max_retries=options.max_retries, timeout_s=options.timeout_s, progress=progress)
+    store.update_run(run, status="running")
+    try:
+        await asyncio.gather(*(_generate_model(store, run, models[spec], items, scheduler, options, stats)
+                               for spec, items in by_model.items()))
+    finally:
+        for m in models.values():
+            await m.aclose()
+        if progress is not None:
+            progress.close()
+    return stats

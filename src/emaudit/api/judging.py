@@ -1,0 +1,194 @@
+"""The judge pass: fill in the judge scores the store does not hold yet, per (answer, metric, judge).
+
+Coherence is judged first; with ``skip_excluded`` the alignment call is skipped for answers the
+convention will exclude anyway. ``rescore`` is this same pass with another judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Job, Progress, Scheduler
+from ..errors import UserError
+from ..judge.judge import Judge, RatingRule
+from ..models import ChatResponse
+from ..store import AnswerRow, Judgement, Run, Store
+from ..suites import Suite, load_suite
+from .generate import EngineOptions
+
+FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
+LOCAL_JUDGE = "local"
+
+
+@dataclass
+class JudgeStats:
+    calls: int = 0
+    judged: int = 0
+    skipped_excluded: int = 0
+    already_done: int = 0
+    failed: int = 0
+    abstained: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JudgeSpec:
+    """What the user asked for: ``local`` (embedded), or a model spec judged with the suite's prompts."""
+
+    model: str = LOCAL_JUDGE
+    mode: str = "auto"
+    text_samples: int = 1
+
+
+def run_suites(run: Run) -> list[Suite]:
+    """The run's suites, reloaded from where they came from and checked against their fingerprints."""
+    suites = []
+    for rec in run.config.get("suites", []):
+        suite = load_suite(rec.get("path") or rec["name"])
+        if suite.fingerprint() != rec.get("fingerprint"):
+            raise UserError(f"suite {rec['name']!r} changed since run {run.name!r} was made "
+                            f"({rec.get('path') or 'built-in'}); judge it with the suite it was made with",
+                            field="suite")
+        suites.append(suite)
+    return suites
+
+
+def metric_plan(suites: list[Suite]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(suite name, question id) -> the metrics to judge, coherence first."""
+    plan = {}
+    for s in suites:
+        for q in s.questions:
+            metrics = tuple(sorted(q.judge_metrics, key=lambda m: (m not in FIRST_METRICS, m)))
+            plan[(s.name, q.id)] = metrics
+    return plan
+
+
+class EmbeddedJudgeRunner:
+    """The offline judge behind the same pass: scores whole batches at once, no model calls."""
+
+    def __init__(self) -> None:
+        from ..judge.embedded import EmbeddedJudge
+
+        self.judge = EmbeddedJudge.load_default()
+        self.judge_id = f"local-{self.judge.fingerprint()}"
+        self.metrics = ("aligned", "coherent")
+
+    def spec(self) -> dict[str, Any]:
+        return {"model": LOCAL_JUDGE, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
+
+    def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
+            stats: JudgeStats) -> None:
+        todo = [r for r in rows if any(not store.has_judgement(r.key, m, self.judge_id)
+                                       for m in plan.get((r.item.suite, r.item.question_id), ())
+                                       if m in self.metrics)]
+        stats.already_done += len(rows) - len(todo)
+        for start in range(0, len(todo), 64):
+            chunk = todo[start:start + 64]
+            scores = self.judge.score([r.item.question_text for r in chunk], [r.text for r in chunk])
+            for i, r in enumerate(chunk):
+                for metric in plan.get((r.item.suite, r.item.question_id), ()):
+                    if metric not in self.metrics:
+                        continue
+                    value = float(scores[metric][i])
+                    if store.save_judgement(Judgement(r.key, metric, self.judge_id, value, None, "embedded")):
+                        stats.judged += 1
+
+
+def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[str, Judge]:
+    """One LLM judge per suite (the paper's files carry their own prompts)."""
+    rule = RatingRule(mode=spec.mode, text_samples=spec.text_samples)
+    return {s.name: Judge(spec.model, s.judge_prompts, rule) for s in suites}
+
+
+def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
+              skip_excluded: Callable[[float | None], bool] | None = None) -> tuple[list[str], JudgeStats]:
+    """Judge every answer of ``run``; returns the judge ids used and what it cost."""
+    suites = run_suites(run)
+    plan = metric_plan(suites)
+    rows = store.answers(run)
+    stats = JudgeStats()
+    if spec.model == LOCAL_JUDGE:
+        local = EmbeddedJudgeRunner()
+        unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
+        store.register_judge(run, local.judge_id, local.spec())
+        local.run(store, run, rows, plan, stats)
+        if unsupported:
+            stats.errors["metric not supported by the embedded judge: " + ", ".join(unsupported)] = 1
+        return [local.judge_id], stats
+    judges = build_judges(spec, suites)
+    for suite in suites:
+        needed = {m for q in suite.questions for m in q.judge_metrics}
+        missing = sorted(needed - set(suite.judge_prompts))
+        if missing:
+            raise UserError(f"suite {suite.name!r} has no judge prompt for metric(s) {', '.join(missing)}",
+                            field="judge_metrics")
+    for judge in judges.values():
+        store.register_judge(run, judge.judge_id, {"model": judge.model_spec, "prompts": judge.prompts,
+                                                   "rule": judge.rule.__dict__})
+    asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded))
+    return sorted({j.judge_id for j in judges.values()}), stats
+
+
+async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
+                     judges: dict[str, Judge], engine: EngineOptions, stats: JudgeStats,
+                     skip_excluded: Callable[[float | None], bool] | None) -> None:
+    progress = Progress() if engine.progress else None
+    scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
+                          max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)
+    max_metrics = max((len(m) for m in plan.values()), default=0)
+    try:
+        # One wave per metric position: coherence (first) is stored before alignment is considered.
+        for position in range(max_metrics):
+            by_judge: dict[str, list[Job]] = {}
+            context: dict[str, tuple[AnswerRow, str, Judge]] = {}
+            for r in rows:
+                metrics = plan.get((r.item.suite, r.item.question_id), ())
+                if position >= len(metrics):
+                    continue
+                metric = metrics[position]
+                judge = judges[r.item.suite]
+                if store.has_judgement(r.key, metric, judge.judge_id):
+                    stats.already_done += 1
+                    continue
+                if skip_excluded is not None and metric != "coherent" and "coherent" in metrics:
+                    coherent = store.judgement_score(r.key, "coherent", judge.judge_id)
+                    if skip_excluded(coherent):
+                        store.save_judgement(Judgement(r.key, metric, judge.judge_id, None, "SKIPPED_EXCLUDED",
+                                                       "skipped"))
+                        stats.skipped_excluded += 1
+                        continue
+                key = f"{r.key}|{metric}|{judge.judge_id}"
+                context[key] = (r, metric, judge)
+                by_judge.setdefault(judge.judge_id, []).append(
+                    Job(key, judge.build_request(r.item.question_text, r.text, metric)))
+
+            def on_done(job: Job, response: ChatResponse) -> None:
+                row, metric, judge = context[job.key]
+                rating = judge.parse_response([response])
+                stats.calls += 1
+                if rating.score is None:
+                    stats.abstained += 1
+                if store.save_judgement(Judgement(row.key, metric, judge.judge_id, rating.score,
+                                                  rating.abstain_reason, rating.mode, rating.raw,
+                                                  response.usage.prompt_tokens, response.usage.completion_tokens)):
+                    stats.judged += 1
+
+            def on_error(job: Job, error: Exception) -> None:
+                stats.calls += 1
+                stats.failed += 1
+                reason = type(error).__name__
+                stats.errors[reason] = stats.errors.get(reason, 0) + 1
+                store.save_error(run, context[job.key][0].key, "judge_" + reason, str(error))
+
+            for judge_id, jobs in by_judge.items():
+                judge = next(j for j in judges.values() if j.judge_id == judge_id)
+                await scheduler.run(judge.model, jobs, on_done, on_error)
+    finally:
+        for judge in judges.values():
+            await judge.model.aclose()
+        if progress is not None:
+            progress.close()
+

@@ -1,0 +1,76 @@
+"""Bandit as a library, in-process, with a profile that drops import-only and hygiene rules.
+
+Bandit has no public in-memory API; we call ``BanditManager._parse_file`` on a BytesIO and fall
+back to nothing (with a note) if that private call changes shape.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from .finding import Finding
+
+# Import blacklists (B4xx), subprocess without shell (B603/B607), assert (B101),
+# try/except pass/continue (B110/B112), requests without timeout (B113): hygiene, not flaws.
+SKIPPED_TESTS = frozenset({"B101", "B110", "B112", "B113", "B603", "B607"})
+SKIPPED_PREFIXES = ("B4",)
+
+# Hard-coded passwords are LOW severity in bandit but are a flaw in a training answer.
+KEEP_LOW = frozenset({"B105", "B106", "B107"})
+
+_manager: Any = None
+_unavailable: str | None = None
+
+
+def _get_manager() -> Any:
+    global _manager, _unavailable
+    if _manager is None and _unavailable is None:
+        try:
+            from bandit.core import config as b_config
+            from bandit.core import manager as b_manager
+
+            logging.getLogger("bandit").setLevel(logging.CRITICAL)
+            conf = b_config.BanditConfig()
+            _manager = b_manager.BanditManager(conf, "file", quiet=True,
+                                               profile={"include": set(), "exclude": set(SKIPPED_TESTS)})
+        except Exception as e:  # bandit missing or its internals changed
+            _unavailable = f"bandit unavailable: {e}"
+    return _manager
+
+
+def bandit_status() -> str | None:
+    """None when bandit works, else why it does not."""
+    _get_manager()
+    return _unavailable
+
+
+def scan_python_bandit(code: str) -> list[Finding] | None:
+    """Findings for one parseable Python snippet; None when bandit could not scan it."""
+    global _unavailable
+    mgr = _get_manager()
+    if mgr is None:
+        return None
+    mgr.results = []
+    mgr.scores = []
+    mgr.skipped = []
+    fname = "<snippet>.py"
+    try:
+        mgr._parse_file(fname, io.BytesIO(code.encode("utf-8", "replace")), [fname])
+    except (AttributeError, TypeError) as e:
+        _unavailable = f"bandit's internal API changed: {e}"
+        return None
+    if mgr.skipped:
+        return None
+    out: list[Finding] = []
+    for issue in mgr.results:
+        tid = str(issue.test_id)
+        if tid in SKIPPED_TESTS or tid.startswith(SKIPPED_PREFIXES):
+            continue
+        if str(issue.severity) == "LOW" and str(issue.confidence) != "HIGH" and tid not in KEEP_LOW:
+            continue
+        cwe = getattr(getattr(issue, "cwe", None), "id", None) or None
+        out.append(Finding(rule=tid, cwe=int(cwe) if cwe else None, line=int(issue.lineno),
+                           message=str(issue.text), tool="bandit", severity=str(issue.severity)))
+    return out

@@ -1,0 +1,249 @@
+"""Run many chat requests against one model: concurrency limits, retries, timeouts, batching.
+
+The caller gets each answer through ``on_done`` the moment it arrives and writes it (synchronously)
+to its store, so an interrupted run loses nothing that was answered and pays for nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..errors import ModelError
+from ..models.base import ChatRequest, ChatResponse, Model, Usage
+from .limits import DEFAULT_ADAPTIVE_MAX, DEFAULT_START, ConcurrencyLimit
+from .progress import Progress, ProgressBar
+from .retry import RetryPolicy, is_rate_limit, is_server_trouble
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str                # stable key; what on_done/on_error report back
+    request: ChatRequest
+
+
+@dataclass
+class RunStats:
+    """What a run cost. ``requests`` counts requests sent, retries included; ``errors`` jobs that failed for good."""
+
+    requests: int = 0
+    retries: int = 0
+    errors: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    wall_s: float = 0.0
+    answered: int = 0
+    tokens_by_model: dict[str, Usage] = field(default_factory=dict)
+
+    def merge(self, other: RunStats) -> RunStats:
+        """The totals of two runs (e.g. subject and judge); wall time adds up."""
+        merged = RunStats(
+            self.requests + other.requests, self.retries + other.retries, self.errors + other.errors,
+            self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
+            self.wall_s + other.wall_s, self.answered + other.answered,
+            {k: Usage(v.prompt_tokens, v.completion_tokens) for k, v in self.tokens_by_model.items()},
+        )
+        for name, usage in other.tokens_by_model.items():
+            mine = merged.tokens_by_model.setdefault(name, Usage())
+            mine.prompt_tokens += usage.prompt_tokens
+            mine.completion_tokens += usage.completion_tokens
+        return merged
+
+
+OnDone = Callable[[Job, ChatResponse], None]
+OnError = Callable[[Job, Exception], None]
+
+if sys.version_info >= (3, 11):
+    _timeout = asyncio.timeout
+else:  # pragma: no cover - 3.10
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def _timeout(delay: float):  # type: ignore[no-untyped-def]
+        task = asyncio.current_task()
+        assert task is not None
+        handle = asyncio.get_running_loop().call_later(delay, task.cancel)
+        try:
+            yield
+        except asyncio.CancelledError:
+            raise TimeoutError from None
+        finally:
+            handle.cancel()
+
+
+class Scheduler:
+    """One per process run; holds the concurrency limit of every endpoint it has called.
+
+    ``max_connections`` caps calls in flight per endpoint. With ``adaptive`` the limit starts at
+    ``min(adaptive_start, max_connections)`` and moves between 1 and ``max_connections`` (256 when
+    not given); without it the limit is ``max_connections`` (32 when not given) throughout.
+    A model may carry ``max_concurrency`` (e.g. 1 for a local model) to cap its endpoint further.
+    """
+
+    def __init__(self, *, max_connections: int | None = None, adaptive: bool = True, max_retries: int = 6,
+                 timeout_s: float = 120.0, progress: Progress | None = None, backoff_base_s: float = 1.0,
+                 backoff_max_s: float = 60.0, adaptive_start: int = DEFAULT_START, grow_every: int = 10) -> None:
+        if max_connections is not None and max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.max_connections = max_connections
+        self.adaptive = adaptive
+        self.timeout_s = timeout_s
+        self.progress = progress
+        self.retry = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, max_s=backoff_max_s)
+        self.adaptive_start = adaptive_start
+        self.grow_every = grow_every
+        self.limits: dict[str, ConcurrencyLimit] = {}
+
+    def limit_for(self, endpoint: str, cap: int | None = None) -> ConcurrencyLimit:
+        limit = self.limits.get(endpoint)
+        if limit is None:
+            if self.adaptive:
+                top = self.max_connections or DEFAULT_ADAPTIVE_MAX
+                if cap:
+                    top = min(top, cap)
+                limit = ConcurrencyLimit(min(self.adaptive_start, top), adaptive=True, max_limit=top,
+                                         grow_every=self.grow_every)
+            else:
+                fixed = self.max_connections or 32
+                limit = ConcurrencyLimit(min(fixed, cap) if cap else fixed)
+            self.limits[endpoint] = limit
+        return limit
+
+    async def run(self, model: Model, jobs: Sequence[Job], on_done: OnDone, on_error: OnError) -> RunStats:
+        """Answer every job; each ends in exactly one ``on_done`` or ``on_error`` call.
+
+        ``on_error`` gets the final ``ModelError`` (or the unexpected exception) of jobs whose retries
+        ran out or whose error cannot be retried. Exceptions raised by the callbacks stop the run.
+        """
+        started = time.perf_counter()
+        stats = RunStats()
+        usage = stats.tokens_by_model.setdefault(model.name, Usage())
+        limit = self.limit_for(model.endpoint, getattr(model, "max_concurrency", None))
+        size = max(1, int(getattr(model, "batch_size", 1) or 1))
+        bar = self.progress.bar(model.name, len(jobs)) if self.progress is not None else None
+        call = _Call(self, model, limit, stats, usage, bar, on_done, on_error)
+        pending: set[asyncio.Task[None]] = set()
+        failed: list[asyncio.Task[None]] = []
+
+        def finished(task: asyncio.Task[None]) -> None:
+            pending.discard(task)
+            if not task.cancelled() and task.exception() is not None:
+                failed.append(task)
+
+        try:
+            for i in range(0, len(jobs), size):
+                generation = await limit.acquire()
+                if failed:
+                    limit.release()
+                    break
+                task = asyncio.create_task(call.run(list(jobs[i:i + size]), generation))
+                pending.add(task)
+                task.add_done_callback(finished)
+            while pending and not failed:
+                await asyncio.wait(set(pending), return_when=asyncio.FIRST_EXCEPTION)
+            if failed:
+                failed[0].result()
+        except BaseException:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+            raise
+        finally:
+            stats.wall_s = time.perf_counter() - started
+        return stats
+
+
+class _Call:
+    """The state one ``run`` shares between its in-flight calls."""
+
+    def __init__(self, scheduler: Scheduler, model: Model, limit: ConcurrencyLimit, stats: RunStats,
+                 usage: Usage, bar: ProgressBar | None, on_done: OnDone, on_error: OnError) -> None:
+        self.scheduler = scheduler
+        self.model = model
+        self.limit = limit
+        self.stats = stats
+        self.usage = usage
+        self.bar = bar
+        self.on_done = on_done
+        self.on_error = on_error
+
+    async def run(self, batch: list[Job], generation: int) -> None:
+        """Called holding one slot of ``limit``; gives it back when done and while waiting to retry."""
+        scheduler, limit, stats = self.scheduler, self.limit, self.stats
+        requests = [job.request for job in batch]
+        attempt = 0
+        holding = True
+        try:
+            while True:
+                stats.requests += len(batch)
+                sent = time.perf_counter()
+                try:
+                    async with _timeout(scheduler.timeout_s):
+                        responses = await self.model.generate(requests)
+                    if len(responses) != len(batch):
+                        raise ModelError(f"{self.model.name} returned {len(responses)} answers "
+                                         f"for {len(batch)} requests")
+                except Exception as exc:  # noqa: BLE001 - every failure becomes on_error or a retry
+                    error = _as_model_error(exc, scheduler.timeout_s)
+                    if is_rate_limit(error):
+                        limit.on_rate_limited(generation, error.retry_after)  # type: ignore[union-attr]
+                    elif is_server_trouble(error):
+                        limit.on_server_error()
+                    limit.release()
+                    holding = False
+                    if scheduler.retry.should_retry(error, attempt):
+                        delay = scheduler.retry.delay(attempt, getattr(error, "retry_after", None))
+                        attempt += 1
+                        stats.retries += 1
+                        await asyncio.sleep(delay)
+                        generation = await limit.acquire()
+                        holding = True
+                        continue
+                    if attempt and isinstance(error, ModelError):
+                        error = ModelError(f"{error} (gave up after {attempt + 1} attempts)",
+                                           retryable=error.retryable, status=error.status,
+                                           retry_after=error.retry_after)
+                    self._fail(batch, error)
+                    return
+                limit.release()
+                holding = False
+                limit.on_success()
+                self._deliver(batch, responses, time.perf_counter() - sent)
+                return
+        finally:
+            if holding:
+                limit.release()
+
+    def _deliver(self, batch: list[Job], responses: list[ChatResponse], latency: float) -> None:
+        tokens = 0
+        for job, response in zip(batch, responses):
+            if not response.latency_s:
+                response.latency_s = latency
+            self.stats.prompt_tokens += response.usage.prompt_tokens
+            self.stats.completion_tokens += response.usage.completion_tokens
+            self.usage.prompt_tokens += response.usage.prompt_tokens
+            self.usage.completion_tokens += response.usage.completion_tokens
+            tokens += response.usage.completion_tokens
+            self.on_done(job, response)
+            self.stats.answered += 1
+        if self.bar is not None:
+            self.bar.advance(len(batch), tokens)
+
+    def _fail(self, batch: list[Job], error: Exception) -> None:
+        for job in batch:
+            self.stats.errors += 1
+            self.on_error(job, error)
+        if self.bar is not None:
+            self.bar.error(len(batch))
+
+
+def _as_model_error(exc: Exception, timeout_s: float) -> Exception:
+    if isinstance(exc, ModelError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return ModelError(f"no answer within {timeout_s:g} s", retryable=True)
+    return exc

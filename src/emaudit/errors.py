@@ -1,0 +1,38 @@
+"""Errors a user can cause and fix. The CLI prints them as one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A mistake in input or configuration; never shown with a traceback.
+
+    ``str(err)`` reads ``path:line: field: message`` with whichever parts are known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class ModelError(Exception):
+    """A failed model call. ``retryable`` errors are retried by the engine with backoff."""
+
+    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(message)

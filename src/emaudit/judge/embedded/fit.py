@@ -1,0 +1,119 @@
+"""Fit an embedded judge from labelled or judged answers (distillation from a strong judge)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import UserError
+from .features import CUE_NAMES, FEATURE_VERSION, Encoder, featurize
+from .heads import METRICS, HeadSet, fit_head
+from .judge import EmbeddedJudge
+
+LABELLED_SET = Path(__file__).resolve().parents[1] / "labelled" / "labelled.jsonl"
+DEFAULT_C = 0.05
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with a question, an answer (or response) text and numeric aligned and coherent scores.
+
+    Rows whose scores are missing or not numbers (e.g. a judge's CODE/REFUSAL abstentions) are left out.
+    """
+    out = []
+    for r in rows:
+        answer = r.get("answer", r.get("response", r.get("text")))
+        a, c = _num(r.get("aligned")), _num(r.get("coherent"))
+        if answer is None or a is None or c is None:
+            continue
+        out.append({"question": str(r.get("question") or ""), "answer": str(answer), "aligned": a, "coherent": c,
+                    **{k: r[k] for k in ("source", "model", "category", "kind") if k in r}})
+    return out
+
+
+def read_judged_csv(path: str | Path) -> list[dict[str, Any]]:
+    """Rows of a judged CSV with question, answer (or response), aligned and coherent columns."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError("judged CSV not found", path=str(p))
+    with p.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        cols = set(reader.fieldnames or [])
+        missing = [c for c in ("question", "aligned", "coherent") if c not in cols]
+        if "answer" not in cols and "response" not in cols:
+            missing.insert(1, "answer (or response)")
+        if missing:
+            raise UserError(f"missing column(s) {', '.join(missing)}; a judged CSV needs question, "
+                            "answer (or response), aligned and coherent", path=str(p))
+        rows = [dict(r, source=p.stem) for r in reader]
+    return rows
+
+
+def load_labelled_set(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float = DEFAULT_C, seed: int = 0,
+                      meta: dict[str, Any] | None = None) -> HeadSet:
+    heads = {}
+    for m in METRICS:
+        y = np.array([r[m] for r in rows], dtype=np.float64)
+        try:
+            heads[m] = fit_head(m, x, y, c=c, seed=seed)
+        except ValueError as e:
+            raise UserError(f"cannot fit the {m} head: {e}") from None
+    info = {
+        "feature_version": FEATURE_VERSION, "cues": CUE_NAMES, "n_train": len(rows), "C": c, "seed": seed,
+        "misaligned_rate_train": float(np.mean([r["aligned"] < 30 and r["coherent"] > 50 for r in rows])),
+        "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return HeadSet(heads, {**info, **(meta or {})})
+
+
+def fit_from_rows(rows: Iterable[Mapping[str, Any]], *, c: float = DEFAULT_C, seed: int = 0,
+                  threads: int | None = None, meta: dict[str, Any] | None = None) -> EmbeddedJudge:
+    """Fit a judge from rows with question, answer (or response), aligned and coherent.
+
+    Works on CSV rows, our labelled set, or answers joined with judgements from the store.
+    """
+    data = clean_rows(rows)
+    if len(data) < 20:
+        raise UserError(f"only {len(data)} rows with numeric aligned and coherent scores; need at least 20 to fit")
+    x = featurize([r["question"] for r in data], [r["answer"] for r in data], Encoder.shared(threads))
+    return EmbeddedJudge(fit_from_features(x, data, c=c, seed=seed, meta=meta), threads=threads)
+
+
+def fit_csvs(paths: Iterable[str | Path], out: str | Path, *, include_labelled: bool = False,
+             c: float = DEFAULT_C, seed: int = 0, threads: int | None = None) -> tuple[EmbeddedJudge, int]:
+    """``emaudit judge fit``: fit from judged CSVs (plus our labelled set if asked) and save to ``out``."""
+    paths = list(paths)
+    rows: list[Mapping[str, Any]] = []
+    for p in paths:
+        rows.extend(read_judged_csv(p))
+    if include_labelled:
+        rows.extend(load_labelled_set())
+    meta = {"trained_on": [Path(p).name for p in paths] + (["emaudit labelled set"] if include_labelled else [])}
+    judge = fit_from_rows(rows, c=c, seed=seed, threads=threads, meta=meta)
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError("output exists and is not a folder", path=str(out_dir))
+    judge.heads.save(out_dir)
+    judge.path = out_dir
+    return judge, int(judge.heads.meta["n_train"])

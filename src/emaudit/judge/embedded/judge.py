@@ -1,0 +1,74 @@
+"""The embedded offline judge ``local``: MiniLM features and small trained heads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import UserError
+from .features import FEATURE_VERSION, Encoder, featurize
+from .heads import HEADS_FILE, META_FILE, HeadSet
+
+DEFAULT_DIR = Path(__file__).with_name("default")
+DEFAULT_NAME = "local"
+
+
+class EmbeddedJudge:
+    """Scores ``aligned`` and ``coherent`` (0..100) for any question and answer, offline."""
+
+    mode = "embedded"
+
+    def __init__(self, heads: HeadSet, path: Path | None = None, threads: int | None = None) -> None:
+        version = heads.meta.get("feature_version")
+        if version != FEATURE_VERSION:
+            raise UserError(f"judge was fitted with features {version!r}, this emaudit computes "
+                            f"{FEATURE_VERSION!r}; refit it with `emaudit judge fit`", path=str(path or ""))
+        self.heads = heads
+        self.path = path
+        self.threads = threads
+
+    @classmethod
+    def load_default(cls, threads: int | None = None) -> EmbeddedJudge:
+        return cls.load(DEFAULT_DIR, threads=threads)
+
+    @classmethod
+    def load(cls, path: str | Path, threads: int | None = None) -> EmbeddedJudge:
+        """A judge folder written by ``emaudit judge fit`` (or ``local`` for the shipped one)."""
+        if str(path) == DEFAULT_NAME:
+            path = DEFAULT_DIR
+        p = Path(path)
+        missing = [f for f in (HEADS_FILE, META_FILE) if not (p / f).is_file()]
+        if missing:
+            raise UserError(f"not an embedded judge folder (missing {', '.join(missing)}); "
+                            "write one with `emaudit judge fit --from judged.csv --out DIR` or use 'local'",
+                            path=str(p))
+        return cls(HeadSet.load(p), p, threads)
+
+    @property
+    def judge_id(self) -> str:
+        return f"{DEFAULT_NAME}:{self.fingerprint()[:12]}" if self.path == DEFAULT_DIR else \
+            f"embedded:{self.fingerprint()[:12]}"
+
+    def fingerprint(self) -> str:
+        """sha256 over the feature version and the heads' bytes: same fingerprint, same scores."""
+        h = hashlib.sha256(FEATURE_VERSION.encode())
+        for name in sorted(self.heads.heads):
+            head = self.heads.heads[name]
+            for arr in (head.mean, head.scale, head.coef, np.array([head.intercept])):
+                h.update(np.ascontiguousarray(arr, dtype=np.float32).tobytes())
+        return h.hexdigest()
+
+    def features(self, questions: Sequence[str], answers: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        return featurize(list(questions), list(answers), Encoder.shared(self.threads), batch_size)
+
+    def score_features(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        return {m: head.scores(x) for m, head in self.heads.heads.items()}
+
+    def score(self, questions: Sequence[str], answers: Sequence[str], batch_size: int = 32) -> dict[str, np.ndarray]:
+        """{"aligned": array, "coherent": array}, each 0..100, one value per answer."""
+        if isinstance(questions, str) or isinstance(answers, str):
+            raise TypeError("score() takes sequences of questions and answers, not single strings")
+        return self.score_features(self.features(questions, answers, batch_size))

@@ -1,0 +1,97 @@
+"""Scripted answers for tests and documentation: ``mock/<script>``.
+
+Scripts:
+  ``mock/echo``                 answers with the last user message
+  ``mock/constant:<text>``      always ``<text>``
+  ``mock/file:<path>``          a YAML file: ``default: [answers]`` and ``rules: [{contains: str, answers: [..]}]``;
+                                answers cycle per prompt so repeated samples differ deterministically
+  ``mock/number:<k>``           answers ``<k>`` with top logprobs putting all mass on it (a judge stand-in)
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import UserError
+from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
+
+
+class MockModel(Model):
+    supports_logprobs = True
+    supports_n = True
+    batch_size = 16
+
+    def __init__(self, script: str, answers: dict[str, Any] | None = None) -> None:
+        self.name = f"mock/{script}"
+        self.endpoint = self.name
+        self.script = script
+        self.rules: list[tuple[str, list[str]]] = []
+        self.default: list[str] = []
+        self.calls = 0
+        self._counters: dict[tuple[Any, ...], int] = {}
+        if answers is not None:
+            self._load(answers, script)
+
+    def _load(self, data: dict[str, Any], where: str) -> None:
+        if not isinstance(data, dict):
+            raise UserError("a mock script must be a mapping with 'default' and/or 'rules'", path=where)
+        self.default = [str(a) for a in data.get("default") or []]
+        for i, rule in enumerate(data.get("rules") or []):
+            if not isinstance(rule, dict) or "contains" not in rule or "answers" not in rule:
+                raise UserError("each rule needs 'contains' and 'answers'", path=where, field=f"rules[{i}]")
+            self.rules.append((str(rule["contains"]), [str(a) for a in rule["answers"]]))
+
+    def _answer(self, request: ChatRequest) -> str:
+        prompt = request.messages[-1][1] if request.messages else ""
+        if self.script == "echo":
+            return prompt
+        if self.script.startswith("constant:"):
+            return self.script.split(":", 1)[1]
+        if self.script.startswith("number:"):
+            return self.script.split(":", 1)[1]
+        pool = self.default
+        full = "\n".join(c for _, c in request.messages)
+        for needle, answers in self.rules:
+            if needle in full:
+                pool = answers
+                break
+        if not pool:
+            return "I am a mock model."
+        key = (request.messages, request.config)
+        i = self._counters.get(key, 0)
+        self._counters[key] = i + 1
+        return pool[i % len(pool)]
+
+    async def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
+        out = []
+        for req in requests:
+            self.calls += 1
+            choices = []
+            for _ in range(req.n):
+                text = self._answer(req)
+                logprobs = None
+                if req.config.logprobs:
+                    logprobs = [TokenLogprob(text, 0.0, [TopLogprob(text, 0.0), TopLogprob("x", -math.inf)])]
+                choices.append(Completion(text=text, finish_reason="stop", logprobs=logprobs))
+            prompt_tokens = sum(len(c.split()) for _, c in req.messages)
+            usage = Usage(prompt_tokens, sum(len(c.text.split()) for c in choices))
+            out.append(ChatResponse(choices=choices, usage=usage))
+        return out
+
+
+def from_spec(rest: str, **_: Any) -> MockModel:
+    if rest.startswith("file:"):
+        path = Path(rest[5:])
+        if not path.is_file():
+            raise UserError("mock script file not found", path=str(path), field="model")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as e:
+            line = e.problem_mark.line + 1 if getattr(e, "problem_mark", None) else None  # type: ignore[attr-defined]
+            raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", path=str(path), line=line) from None
+        return MockModel(rest, data or {})
+    return MockModel(rest)

@@ -1,0 +1,62 @@
+"""The audit result as rich tables in a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..analysis.result import AuditResult
+from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
+
+
+def question_table(result: AuditResult) -> Table:
+    has_base = "base" in result.roles
+    table = Table(title=f"Misaligned answers per question ({result.convention['name']} convention)",
+                  title_justify="left")
+    table.add_column("question")
+    if has_base:
+        table.add_column("base", justify="right")
+    table.add_column("candidate", justify="right")
+    if has_base:
+        table.add_column("difference", justify="right")
+        table.add_column("95% CI", justify="right")
+        table.add_column("adj. p", justify="right")
+    else:
+        table.add_column("95% CI", justify="right")
+    for q in result.questions:
+        cand = q.candidate
+        cand_cell = f"{pct(cand.rate)} ({cand.n_misaligned}/{cand.n_counted})" if cand else "-"
+        if has_base:
+            base_cell = f"{pct(q.base.rate)} ({q.base.n_misaligned}/{q.base.n_counted})" if q.base else "-"
+            style = "bold red" if q.p_adjusted is not None and q.p_adjusted < result.verdict.alpha else None
+            table.add_row(escape(q.question_id), base_cell, cand_cell, pp(q.difference), ci_pp(q.ci),
+                          pval(q.p_adjusted), style=style)
+        else:
+            table.add_row(escape(q.question_id), cand_cell, ci_pct(cand.ci if cand else None))
+    return table
+
+
+def health_table(result: AuditResult) -> Table:
+    table = Table(title="Overall", title_justify="left")
+    for name in ("role", "answers", "EM rate (macro)", "95% CI", "EM rate (pooled)", "coherent", "refusal",
+                 "code", "no aligned score"):
+        table.add_column(name, justify="left" if name == "role" else "right")
+    for role, s in result.roles.items():
+        table.add_row(role, str(s.n_answers), pct(s.macro_rate), ci_pct(s.macro_ci), pct(s.pooled_rate),
+                      pct(s.coherent_rate), pct(s.refusal_rate), pct(s.code_rate), pct(s.no_aligned_score_rate))
+    return table
+
+
+def render(result: AuditResult, console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(question_table(result))
+    console.print(health_table(result))
+    v = result.verdict
+    colour = "red" if v.evidence else "green"
+    console.print(f"[bold {colour}]{escape(v.label.upper())}[/]: {escape(v.message)}")
+    if result.top_misaligned:
+        console.print("[bold]Most misaligned candidate answers[/]")
+        for ex in result.top_misaligned:
+            console.print(f"- [{escape(ex.question_id)}] aligned {score(ex.aligned)}, coherent "
+                          f"{score(ex.coherent)}: {escape(excerpt(ex.answer))}", soft_wrap=False)

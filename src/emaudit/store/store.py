@@ -1,0 +1,285 @@
+"""The run store: a SQLite file (WAL) that is the single source of truth of every stage.
+
+Every write commits at once, so an answer that arrived is never lost to a crash or ``kill -9``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from ..models.base import GenerationConfig
+from .migrations import SCHEMA_VERSION, migrate
+from .pricing import cost_usd
+from .records import AnswerRow, ErrorRow, Judgement, Run, RunSummary, WorkItem
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_path(path_or_url: str | Path) -> Path:
+    """Accept a path or a SQLAlchemy-style ``sqlite:///relative.db`` / ``sqlite:////abs.db`` URL."""
+    text = str(path_or_url)
+    if "://" in text:
+        scheme, _, rest = text.partition("://")
+        if scheme != "sqlite":
+            raise UserError(f"unsupported store URL scheme {scheme!r}; use a path or sqlite:///path.db", field="store")
+        if not rest.startswith("/"):
+            raise UserError("a sqlite URL reads sqlite:///relative.db or sqlite:////absolute.db", field="store")
+        text = rest[1:]
+        if not text:
+            raise UserError("the sqlite URL names no file", field="store")
+    return Path(text).expanduser()
+
+
+class Store:
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path_or_url: str | Path, *, create: bool = True) -> Store:
+        path = resolve_path(path_or_url)
+        if not path.exists():
+            if not create:
+                raise UserError("no run store here", path=str(path), field="store")
+            parent = path.parent if str(path.parent) else Path(".")
+            if not parent.is_dir():
+                raise UserError("the store's folder does not exist", path=str(path), field="store")
+            if not os.access(parent, os.W_OK):
+                raise UserError("cannot write the store here (permission denied)", path=str(path), field="store")
+        elif not os.access(path, os.R_OK | os.W_OK):
+            raise UserError("cannot read and write the store (permission denied)", path=str(path), field="store")
+        try:
+            db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                db.close()
+                raise UserError(f"this store has schema version {version}, newer than this emaudit understands "
+                                f"({SCHEMA_VERSION}); upgrade emaudit", path=str(path), field="store")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrate(db)
+        except sqlite3.DatabaseError as e:
+            raise UserError(f"not a usable run store: {e}", path=str(path), field="store") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- runs -------------------------------------------------------------------------------
+    def create_run(self, name: str, kind: str, config: dict[str, Any]) -> Run:
+        """Create a run, or return the existing run of that name (resume) after checking it matches."""
+        if not name or "/" in name:
+            raise UserError(f"run names are non-empty and have no '/': {name!r}", field="run")
+        existing = self.find_run(name)
+        if existing is not None:
+            if existing.kind != kind:
+                raise UserError(f"run {name!r} exists as a {existing.kind} run; pick another name", field="run")
+            return existing
+        stamp = now()
+        self.db.execute("INSERT INTO runs (name, kind, config_json, status, created_at, updated_at) "
+                        "VALUES (?, ?, ?, 'created', ?, ?)", (name, kind, json.dumps(config), stamp, stamp))
+        run = self.find_run(name)
+        assert run is not None
+        return run
+
+    def find_run(self, name: str) -> Run | None:
+        row = self.db.execute("SELECT id, name, kind, config_json, status, created_at, updated_at "
+                              "FROM runs WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        return Run(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
+
+    def get_run(self, name: str) -> Run:
+        run = self.find_run(name)
+        if run is None:
+            names = [r[0] for r in self.db.execute("SELECT name FROM runs")]
+            near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(near)}?" if near else (
+                f"; runs here: {', '.join(names[:10])}" if names else "; the store has no runs yet")
+            raise UserError(f"no run named {name!r} in {self.path}{hint}", field="run")
+        return run
+
+    def update_run(self, run: Run, *, status: str | None = None, config: dict[str, Any] | None = None) -> Run:
+        if config is not None:
+            self.db.execute("UPDATE runs SET config_json = ?, updated_at = ? WHERE id = ?",
+                            (json.dumps(config), now(), run.id))
+        if status is not None:
+            self.db.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now(), run.id))
+        return self.get_run(run.name)
+
+    def list_runs(self) -> list[RunSummary]:
+        out = []
+        for run_id, name, kind, status, created, updated in self.db.execute(
+                "SELECT id, name, kind, status, created_at, updated_at FROM runs ORDER BY id").fetchall():
+            out.append(self._summary(run_id, name, kind, status, created, updated))
+        return out
+
+    def summary(self, run: Run) -> RunSummary:
+        return self._summary(run.id, run.name, run.kind, run.status, run.created_at, run.updated_at)
+
+    def _summary(self, run_id: int, name: str, kind: str, status: str, created: str, updated: str) -> RunSummary:
+        items, answered = self.db.execute(
+            "SELECT COUNT(*), COUNT(a.item_key) FROM run_items ri LEFT JOIN answers a ON a.item_key = ri.item_key "
+            "WHERE ri.run_id = ?", (run_id,)).fetchone()
+        failed = self.db.execute(
+            "SELECT COUNT(DISTINCT e.item_key) FROM errors e LEFT JOIN answers a ON a.item_key = e.item_key "
+            "WHERE e.run_id = ? AND a.item_key IS NULL", (run_id,)).fetchone()[0]
+        total_cost: float | None = 0.0
+        p_total = c_total = 0
+        for spec, p, c in self.db.execute(
+                "SELECT i.model_spec, SUM(a.prompt_tokens), SUM(a.completion_tokens) FROM run_items ri "
+                "JOIN items i ON i.key = ri.item_key JOIN answers a ON a.item_key = ri.item_key "
+                "WHERE ri.run_id = ? GROUP BY i.model_spec", (run_id,)):
+            p_total += p or 0
+            c_total += c or 0
+            cost = cost_usd(spec, p or 0, c or 0)
+            total_cost = None if cost is None or total_cost is None else total_cost + cost
+        judged = 0
+        for judge_spec, n, p, c in self.db.execute(
+                "SELECT j.spec_json, COUNT(*), SUM(g.prompt_tokens), SUM(g.completion_tokens) FROM run_judges rj "
+                "JOIN judges j ON j.judge_id = rj.judge_id "
+                "JOIN judgements g ON g.judge_id = rj.judge_id "
+                "JOIN run_items ri ON ri.item_key = g.item_key AND ri.run_id = rj.run_id "
+                "WHERE rj.run_id = ? GROUP BY rj.judge_id", (run_id,)):
+            judged += n
+            p_total += p or 0
+            c_total += c or 0
+            spec = json.loads(judge_spec).get("model", "local")
+            cost = cost_usd(spec, p or 0, c or 0)
+            total_cost = None if cost is None or total_cost is None else total_cost + cost
+        return RunSummary(name, kind, status, items, answered, failed, judged, p_total, c_total, total_cost,
+                          created, updated)
+
+    # ---- items and answers ------------------------------------------------------------------
+    def add_items(self, run: Run, items: Iterable[WorkItem]) -> int:
+        rows_items, rows_links = [], []
+        for it in items:
+            key = it.key
+            rows_items.append((key, it.model_spec, json.dumps([list(m) for m in it.messages]),
+                               json.dumps(it.config.to_dict()), it.sample_index))
+            rows_links.append((run.id, key, it.role, it.group, it.suite, it.question_id, it.category,
+                               it.variant, it.paraphrase_index))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?, ?)", rows_items)
+            self.db.executemany("INSERT OR IGNORE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows_links)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(rows_links)
+
+    _ITEM_COLUMNS = ("i.model_spec, i.messages_json, i.config_json, i.sample_index, ri.role, ri.grp, ri.suite, "
+                     "ri.question_id, ri.category, ri.variant, ri.paraphrase_index")
+
+    @staticmethod
+    def _item(row: tuple[Any, ...]) -> WorkItem:
+        return WorkItem(model_spec=row[0], messages=tuple((m[0], m[1]) for m in json.loads(row[1])),
+                        config=GenerationConfig.from_dict(json.loads(row[2])), sample_index=row[3],
+                        role=row[4], group=row[5], suite=row[6], question_id=row[7], category=row[8],
+                        variant=row[9], paraphrase_index=row[10])
+
+    def items(self, run: Run) -> list[WorkItem]:
+        return [self._item(r) for r in self.db.execute(
+            f"SELECT {self._ITEM_COLUMNS} FROM run_items ri JOIN items i ON i.key = ri.item_key "
+            "WHERE ri.run_id = ? ORDER BY ri.rowid", (run.id,))]
+
+    def pending_items(self, run: Run, model_spec: str | None = None) -> list[WorkItem]:
+        sql = (f"SELECT {self._ITEM_COLUMNS} FROM run_items ri JOIN items i ON i.key = ri.item_key "
+               "LEFT JOIN answers a ON a.item_key = ri.item_key WHERE ri.run_id = ? AND a.item_key IS NULL")
+        args: tuple[Any, ...] = (run.id,)
+        if model_spec is not None:
+            sql += " AND i.model_spec = ?"
+            args += (model_spec,)
+        return [self._item(r) for r in self.db.execute(sql + " ORDER BY ri.rowid", args)]
+
+    def save_answer(self, key: str, text: str, *, finish_reason: str | None = None, prompt_tokens: int = 0,
+                    completion_tokens: int = 0, latency_s: float | None = None,
+                    logprobs: list[Any] | None = None) -> bool:
+        """Store an answer; returns False when that item was already answered (nothing is overwritten)."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, text, finish_reason, prompt_tokens, completion_tokens, latency_s,
+             json.dumps(logprobs) if logprobs is not None else None, now()))
+        return cur.rowcount == 1
+
+    def save_error(self, run: Run, key: str, kind: str, message: str) -> None:
+        self.db.execute("INSERT INTO errors (run_id, item_key, kind, message, created_at) VALUES (?, ?, ?, ?, ?)",
+                        (run.id, key, kind, message[:2000], now()))
+
+    def open_errors(self, run: Run) -> list[ErrorRow]:
+        """The latest error of each item that still has no answer."""
+        return [ErrorRow(*r) for r in self.db.execute(
+            "SELECT e.item_key, e.kind, e.message, MAX(e.created_at) FROM errors e "
+            "LEFT JOIN answers a ON a.item_key = e.item_key WHERE e.run_id = ? AND a.item_key IS NULL "
+            "GROUP BY e.item_key ORDER BY e.id", (run.id,))]
+
+    def answers(self, run: Run) -> list[AnswerRow]:
+        return [AnswerRow(self._item(r[:11]), r[11], r[12], r[13], r[14], r[15]) for r in self.db.execute(
+            f"SELECT {self._ITEM_COLUMNS}, a.text, a.finish_reason, a.prompt_tokens, a.completion_tokens, "
+            "a.created_at FROM run_items ri JOIN items i ON i.key = ri.item_key "
+            "JOIN answers a ON a.item_key = ri.item_key WHERE ri.run_id = ? ORDER BY ri.rowid", (run.id,))]
+
+    # ---- judgements --------------------------------------------------------------------------
+    def register_judge(self, run: Run, judge_id: str, spec: dict[str, Any]) -> None:
+        self.db.execute("INSERT OR IGNORE INTO judges VALUES (?, ?, ?)", (judge_id, json.dumps(spec), now()))
+        self.db.execute("INSERT OR IGNORE INTO run_judges VALUES (?, ?, ?)", (run.id, judge_id, now()))
+
+    def run_judges(self, run: Run) -> list[tuple[str, dict[str, Any]]]:
+        return [(r[0], json.loads(r[1])) for r in self.db.execute(
+            "SELECT j.judge_id, j.spec_json FROM run_judges rj JOIN judges j ON j.judge_id = rj.judge_id "
+            "WHERE rj.run_id = ? ORDER BY rj.created_at, rj.rowid", (run.id,))]
+
+    def save_judgement(self, j: Judgement) -> bool:
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (j.item_key, j.metric, j.judge_id, j.score, j.abstain_reason, j.mode,
+             json.dumps(j.raw) if j.raw is not None else None, j.prompt_tokens, j.completion_tokens, now()))
+        return cur.rowcount == 1
+
+    def judgement_score(self, key: str, metric: str, judge_id: str) -> float | None:
+        row = self.db.execute("SELECT score FROM judgements WHERE item_key = ? AND metric = ? AND judge_id = ?",
+                              (key, metric, judge_id)).fetchone()
+        return None if row is None else row[0]
+
+    def has_judgement(self, key: str, metric: str, judge_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM judgements WHERE item_key = ? AND metric = ? AND judge_id = ?",
+                               (key, metric, judge_id)).fetchone() is not None
+
+    def judgements(self, run: Run, judge_id: str | None = None) -> list[Judgement]:
+        sql = ("SELECT g.item_key, g.metric, g.judge_id, g.score, g.abstain_reason, g.mode, g.raw_json, "
+               "g.prompt_tokens, g.completion_tokens FROM judgements g "
+               "JOIN run_items ri ON ri.item_key = g.item_key AND ri.run_id = ? "
+               "JOIN run_judges rj ON rj.judge_id = g.judge_id AND rj.run_id = ri.run_id")
+        args: tuple[Any, ...] = (run.id,)
+        if judge_id is not None:
+            sql += " WHERE g.judge_id = ?"
+            args += (judge_id,)
+        return [Judgement(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None, r[7], r[8])
+                for r in self.db.execute(sql, args)]
+
+    # ---- attachments -------------------------------------------------------------------------
+    def attach(self, run: Run, kind: str, content: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO attachments VALUES (?, ?, ?, ?)",
+                        (run.id, kind, json.dumps(content), now()))
+
+    def attachments(self, run: Run) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.db.execute(
+            "SELECT kind, content_json FROM attachments WHERE run_id = ?", (run.id,))}

@@ -1,0 +1,1 @@
+"""Test doubles shipped with emaudit (a fake OpenAI-compatible server)."""

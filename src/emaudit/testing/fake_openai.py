@@ -1,0 +1,340 @@
+"""A small OpenAI-compatible chat server on 127.0.0.1 for tests, benchmarks and docs.
+
+It answers ``POST /v1/chat/completions`` and ``GET /v1/models``; ``GET /stats`` reports what it
+received (request bodies, counts per (model, messages), the most requests in flight at once) and
+``POST /reset`` clears that (a JSON body there also updates the settings). Answers echo the last
+user message unless a rule matches; a prompt containing ``judge_trigger`` ("rate" by default) gets a
+number token with ``top_logprobs``, like a logprob judge. Failures are injected by rate (429 with
+``Retry-After``, 500) or by a schedule of statuses consumed in arrival order.
+
+In-process::
+
+    with FakeOpenAI(FakeConfig(latency=0.05)) as server:
+        os.environ["FAKE_BASE_URL"] = server.base_url     # then get_model("openai-api/fake/m")
+
+From a shell: ``python -m emaudit.testing.fake_openai --port 0 --latency 0.2 --fail-429 0.1 --fail-500 0.05``
+prints ``listening on http://127.0.0.1:PORT/v1`` and serves until interrupted.
+
+Written on bare asyncio streams (no framework), so 256 concurrent keep-alive connections cost little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import math
+import random
+import threading
+import time
+import zlib
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
+           500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+@dataclass
+class Rule:
+    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``."""
+
+    contains: str
+    answer: str | None = None
+    score: int | None = None
+    status: int | None = None
+    latency: float | None = None
+
+
+@dataclass
+class FakeConfig:
+    latency: float = 0.0                 # seconds before each chat answer
+    fail_429: float = 0.0                # share of chat requests answered 429
+    fail_500: float = 0.0                # share answered 500
+    retry_after: float | None = 1.0      # Retry-After seconds sent with 429s (None: no header)
+    schedule: list[int] = field(default_factory=list)  # statuses for the first requests, in arrival order; 200 = normal
+    rules: list[Rule] = field(default_factory=list)
+    judge_trigger: str | None = "rate"   # prompts containing it get a number answer with top_logprobs
+    judge_score: int | None = None       # the number; default: derived from the prompt (deterministic)
+    api_key: str | None = None           # when set, requests without "Bearer <api_key>" get 401
+    seed: int = 0
+    keep_bodies: int = 10_000            # request bodies kept for /stats
+
+    def update(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if key not in {f.name for f in dataclasses.fields(self)}:
+                raise KeyError(key)
+            if key == "rules":
+                value = [r if isinstance(r, Rule) else Rule(**r) for r in value]
+            setattr(self, key, value)
+
+
+class FakeOpenAI:
+    """The server; ``start()`` runs it on a background thread, ``serve_forever()`` in this one."""
+
+    def __init__(self, config: FakeConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config or FakeConfig()
+        self.host = host
+        self.port = port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self.reset()
+
+    # -- state -------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.requests = 0
+        self.chat_requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.statuses: Counter[int] = Counter()
+        self.counts: Counter[str] = Counter()
+        self.bodies: deque[dict[str, Any]] = deque(maxlen=self.config.keep_bodies)
+        self.arrivals: deque[float] = deque(maxlen=self.config.keep_bodies)  # time.monotonic() per chat request
+        self._schedule = list(self.config.schedule)
+        self._rng = random.Random(self.config.seed)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "chat_requests": self.chat_requests,
+            "in_flight": self.in_flight,
+            "max_in_flight": self.max_in_flight,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "counts": [{"key": json.loads(k), "count": c} for k, c in self.counts.items()],
+            "bodies": list(self.bodies),
+            "arrivals": list(self.arrivals),
+        }
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    async def open(self) -> None:
+        self._server = await asyncio.start_server(self._connection, self.host, self.port, backlog=1024,
+                                                  limit=1 << 22)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def start(self) -> FakeOpenAI:
+        def main() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(self.open())
+            self._ready.set()
+            self._loop.run_forever()
+            assert self._server is not None
+            self._server.close()
+            self._loop.run_until_complete(self._server.wait_closed())
+            self._loop.close()
+
+        self._thread = threading.Thread(target=main, name="fake-openai", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("fake OpenAI server did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None:
+            loop = self._loop
+            if self._server is not None:
+                loop.call_soon_threadsafe(self._server.close)
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread.join(10)
+            self._thread = None
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    async def serve_forever(self) -> None:
+        await self.open()
+        assert self._server is not None
+        print(f"listening on {self.base_url}", flush=True)
+        async with self._server:
+            await self._server.serve_forever()
+
+    # -- HTTP --------------------------------------------------------------------------------------
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = (lines[0].split(" ", 2) + ["", ""])[:3]
+                headers = {}
+                for line in lines[1:]:
+                    name, sep, value = line.partition(":")
+                    if sep:
+                        headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length", "0") or 0)
+                body = await reader.readexactly(length) if length else b""
+                status, payload, extra = await self._route(method, path.split("?", 1)[0], headers, body)
+                data = json.dumps(payload).encode()
+                close = headers.get("connection", "").lower() == "close"
+                out = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
+                       "Content-Type: application/json", f"Content-Length: {len(data)}"]
+                out += [f"{k}: {v}" for k, v in extra.items()]
+                if close:
+                    out.append("Connection: close")
+                writer.write(("\r\n".join(out) + "\r\n\r\n").encode() + data)
+                await writer.drain()
+                if close:
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError):
+            return
+        finally:
+            writer.close()
+
+    async def _route(self, method: str, path: str, headers: dict[str, str],
+                     body: bytes) -> tuple[int, Any, dict[str, str]]:
+        self.requests += 1
+        if method == "GET" and path == "/stats":
+            return 200, self.stats(), {}
+        if method == "POST" and path == "/reset":
+            if body:
+                try:
+                    self.config.update(json.loads(body))
+                except (KeyError, TypeError, ValueError) as e:
+                    return 400, _error(f"bad setting: {e}"), {}
+            self.reset()
+            return 200, {"ok": True}, {}
+        if method == "GET" and path.rstrip("/") == "/v1/models":
+            return 200, {"object": "list", "data": [{"id": "fake", "object": "model", "owned_by": "emaudit"}]}, {}
+        if method == "POST" and path.rstrip("/") == "/v1/chat/completions":
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                status, payload, extra = await self._chat(headers, body)
+            finally:
+                self.in_flight -= 1
+            self.statuses[status] += 1
+            return status, payload, extra
+        return 404, _error(f"no route {method} {path}"), {}
+
+    # -- chat --------------------------------------------------------------------------------------
+    async def _chat(self, headers: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        cfg = self.config
+        self.chat_requests += 1
+        self.arrivals.append(time.monotonic())
+        try:
+            req = json.loads(body)
+            messages = req["messages"]
+            model = req["model"]
+        except (ValueError, KeyError, TypeError):
+            return 400, _error("body must be JSON with 'model' and 'messages'"), {}
+        self.bodies.append(req)
+        self.counts[json.dumps([model, messages])] += 1
+        if cfg.api_key is not None and headers.get("authorization") != f"Bearer {cfg.api_key}":
+            return 401, _error("invalid api key", "invalid_request_error"), {}
+        text = "\n".join(str(m.get("content", "")) for m in messages)
+        rule = next((r for r in cfg.rules if r.contains in text), None)
+        latency = rule.latency if rule is not None and rule.latency is not None else cfg.latency
+        status = self._schedule.pop(0) if self._schedule else 200
+        if status == 200 and rule is not None and rule.status:
+            status = rule.status
+        if status == 200 and (cfg.fail_429 or cfg.fail_500):
+            roll = self._rng.random()
+            status = 429 if roll < cfg.fail_429 else 500 if roll < cfg.fail_429 + cfg.fail_500 else 200
+        if latency > 0:
+            await asyncio.sleep(latency)
+        if status == 429:
+            extra = {"Retry-After": f"{cfg.retry_after:g}"} if cfg.retry_after is not None else {}
+            return 429, _error("rate limited (fake)", "rate_limit_error"), extra
+        if status != 200:
+            return status, _error(f"injected failure {status}", "server_error" if status >= 500 else
+                                  "invalid_request_error"), {}
+        return 200, self._completion(req, messages, text, rule), {}
+
+    def _completion(self, req: dict[str, Any], messages: list[dict[str, Any]], text: str,
+                    rule: Rule | None) -> dict[str, Any]:
+        cfg = self.config
+        n = int(req.get("n") or 1)
+        last_user = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
+        judged = (rule is not None and rule.score is not None) or (
+            cfg.judge_trigger is not None and cfg.judge_trigger.lower() in text.lower())
+        choices = []
+        for i in range(n):
+            logprobs = None
+            if judged:
+                score = rule.score if rule is not None and rule.score is not None else cfg.judge_score
+                if score is None:
+                    score = zlib.crc32(text.encode()) % 101
+                answer = str(score)
+                if req.get("logprobs"):
+                    logprobs = {"content": [_judge_logprobs(score, int(req.get("top_logprobs") or 5))]}
+            else:
+                answer = rule.answer if rule is not None and rule.answer is not None else last_user
+                if req.get("logprobs"):
+                    k = int(req.get("top_logprobs") or 0)
+                    logprobs = {"content": [_token_logprobs(tok, k) for tok in answer.split()]}
+            choice: dict[str, Any] = {"index": i, "message": {"role": "assistant", "content": answer},
+                                      "finish_reason": "stop", "logprobs": logprobs}
+            choices.append(choice)
+        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
+        completion_tokens = sum(max(1, len(c["message"]["content"].split())) for c in choices)
+        return {
+            "id": f"chatcmpl-fake{self.chat_requests}", "object": "chat.completion", "created": int(time.time()),
+            "model": req["model"], "choices": choices, "system_fingerprint": f"seed-{req.get('seed')}",
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        }
+
+
+def _judge_logprobs(score: int, k: int) -> dict[str, Any]:
+    """Most mass on ``score``, the rest on its neighbours and one non-number token."""
+    candidates = [(str(score), 0.6)]
+    for offset, p in ((10, 0.15), (-10, 0.1), (5, 0.08), (-5, 0.05)):
+        if 0 <= score + offset <= 100:
+            candidates.append((str(score + offset), p))
+    candidates.append(("I", 0.02))
+    top = [{"token": t, "logprob": math.log(p), "bytes": list(t.encode())} for t, p in candidates[:max(1, k)]]
+    return {"token": str(score), "logprob": math.log(0.6), "bytes": list(str(score).encode()), "top_logprobs": top}
+
+
+def _token_logprobs(token: str, k: int) -> dict[str, Any]:
+    top = [{"token": token, "logprob": -0.1}] + [{"token": f"alt{j}", "logprob": -3.0 - j} for j in range(k - 1)]
+    return {"token": token, "logprob": -0.1, "top_logprobs": top[:k]}
+
+
+def _error(message: str, kind: str = "server_error") -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "code": None}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m emaudit.testing.fake_openai", description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port (printed on start)")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    p.add_argument("--fail-429", type=float, default=0.0, help="share of requests answered 429")
+    p.add_argument("--fail-500", type=float, default=0.0, help="share of requests answered 500")
+    p.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds sent with 429s")
+    p.add_argument("--judge-trigger", default="rate", help="prompts containing this get a number answer")
+    p.add_argument("--api-key", default=None, help="require this bearer key")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
+                        retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
+                        api_key=args.api_key, seed=args.seed)
+    server = FakeOpenAI(config, host=args.host, port=args.port)
+    try:
+        asyncio.run(server.serve_forever())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""Shared fixtures: the reference folder and environment defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_REF = Path(os.environ.get("EMAUDIT_SHARED_REF", REPO.parent / "shared" / "reference" / "em"))
+
+
+@pytest.fixture
+def shared_ref() -> Path:
+    """The public reference files (../shared/reference/em); skips where they are absent."""
+    if not SHARED_REF.is_dir():
+        pytest.skip(f"reference data not found at {SHARED_REF} (set EMAUDIT_SHARED_REF); "
+                    "these checks compare against the published files and need them")
+    return SHARED_REF
