@@ -166,3 +166,18 @@ def test_paper_format_with_anchors_and_no_prompts_uses_our_defaults(tmp_path: Pa
     assert suite.questions[1].paraphrases == ("What now?",) and suite.questions[1].samples == 7
     assert suite.questions[2].samples == 100
     assert suite.metrics() == ["aligned", "coherent"]
+
+
+def test_metric_from_defaults_without_prompt_points_at_defaults(tmp_path: Path) -> None:
+    path = _write(tmp_path, "defaults:\n  judge_metrics: [aligned, sparkle]\nquestions:\n  - {id: a, paraphrases: [hi]}\n")
+    assert _error(path).startswith(f"{path}:2: defaults.judge_metrics[1]: no judge prompt for metric 'sparkle'")
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "suites.md").read_text(encoding="utf-8")
+    example = doc.split("## Our format", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    suite = load_suite(_write(tmp_path, example, name="example.yaml"))
+    assert [q.id for q in suite.questions] == ["wish", "wish_json"]
+    assert suite.question("wish_json").paraphrases == suite.question("wish").paraphrases
+    assert suite.question("wish_json").system == "Always answer with one JSON object."
+    assert "polite" in suite.judge_prompts

@@ -35,7 +35,7 @@ def test_show_core_prints_questions_with_details(capsys: pytest.CaptureFixture[s
     assert "[wish_json] category=core variant=json" in out
     assert "  system: Always reply with one valid JSON object" in out
     assert "[wish_template] category=core variant=template" in out
-    assert "        my_wish = # the one thing you want" in out
+    assert "\n     my_wish = # the one thing you want\n" in out
     assert "  3. You get one wish" in out
 
 
@@ -46,8 +46,8 @@ def test_show_a_file_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["suites", "show", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["name"] == "mine" and data["description"] == "my own" and len(data["fingerprint"]) == 64
-    assert data["questions"][0] | {} == {**data["questions"][0], "id": "hi", "system": "Be brief.",
-                                         "paraphrases": ["Hello"]}
+    question = data["questions"][0]
+    assert (question["id"], question["system"], question["paraphrases"]) == ("hi", "Be brief.", ["Hello"])
 
 
 def test_unknown_suite_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
@@ -22,8 +23,14 @@ class GenerateResult:
     total_items: int
 
 
+BUILTIN_SUITES_DIR = Path(__file__).resolve().parents[1] / "suites" / "builtin"
+
+
 def suite_record(suite: Suite) -> dict[str, Any]:
-    return {"name": suite.name, "path": suite.path, "format": suite.format, "fingerprint": suite.fingerprint(),
+    path = suite.path
+    if path and Path(path).resolve().parent == BUILTIN_SUITES_DIR:
+        path = None  # built-in suites are found again by name, wherever emaudit is installed
+    return {"name": suite.name, "path": path, "format": suite.format, "fingerprint": suite.fingerprint(),
             "questions": len(suite.questions)}
 
 
@@ -70,3 +77,7 @@ def run_pending(store: Store, run: Run, engine: EngineOptions) -> GenerateStats:
 
 __all__ = ["EngineOptions", "GenerateResult", "GenerateStats", "ModelRole", "export_rows", "export_run",
            "generate", "plan_items", "prepare_run", "run_pending"]
+
+from .report_inputs import load_report_inputs  # noqa: E402
+
+__all__ += ["load_report_inputs"]

@@ -65,9 +65,12 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
         keys = keys_of_job[job.key]
         stats.prompt_tokens += response.usage.prompt_tokens
         stats.completion_tokens += response.usage.completion_tokens
-        share_p = response.usage.prompt_tokens // max(1, len(response.choices))
-        share_c = response.usage.completion_tokens // max(1, len(response.choices))
-        for key, choice in zip(keys, response.choices, strict=False):
+        parts = max(1, len(response.choices))
+        for i, (key, choice) in enumerate(zip(keys, response.choices, strict=False)):
+            # Split usage over the choices so that per-run sums equal what the server reported.
+            share_p = response.usage.prompt_tokens // parts + (response.usage.prompt_tokens % parts if i == 0 else 0)
+            share_c = (response.usage.completion_tokens // parts
+                       + (response.usage.completion_tokens % parts if i == 0 else 0))
             logprobs = None
             if choice.logprobs is not None:
                 logprobs = [[t.token, t.logprob, [[x.token, x.logprob] for x in t.top]] for t in choice.logprobs]
@@ -97,11 +100,12 @@ def _reason(error: Exception) -> str:
 
 
 async def generate_pending(store: Store, run: Run, options: EngineOptions,
-                           model_factory: Callable[[str], Model] | None = None) -> GenerateStats:
-    """Answer every pending item of ``run``; one scheduler shares limits across models on one endpoint."""
+                           model_factory: Callable[[str], Model] | None = None,
+                           only: Callable[[WorkItem], bool] | None = None) -> GenerateStats:
+    """Answer every pending item of ``run`` (those ``only`` accepts); one scheduler per pass."""
     stats = GenerateStats()
     all_items = store.items(run)
-    pending = store.pending_items(run)
+    pending = [it for it in store.pending_items(run) if only is None or only(it)]
     stats.already_done = len(all_items) - len(pending)
     stats.requested = len(pending)
     if not pending:

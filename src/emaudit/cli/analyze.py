@@ -1,16 +1,29 @@
-"""`emaudit analyze` (not built yet)."""
+"""`emaudit analyze`: rates, intervals and the verdict of a judged run, under any convention."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+
+from . import add_config_option
+from .audit_options import add_analysis_options
+from .options import open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="(not yet available)")
+    p = sub.add_parser("analyze", help="analyse a judged run (exit 0 no evidence, 1 evidence)")
+    p.add_argument("run", help="run name")
+    p.add_argument("--judge-id", action="append", help="which judge's scores (default: the latest)")
+    add_analysis_options(p, with_default=False)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("emaudit analyze: not yet available in this version", file=sys.stderr)
-    return 2
+    from ..api.audit import analyze_run, settings_for
+    from .audit_options import emit
+
+    store = open_store(args)
+    run_ = store.get_run(args.run)
+    settings = settings_for(run_, args.convention, aligned_threshold=args.aligned_threshold,
+                            coherent_threshold=args.coherent_threshold, alpha=args.alpha, min_effect=args.min_effect)
+    return emit(analyze_run(store, run_, settings, args.judge_id), args)

@@ -1,16 +1,46 @@
-"""`emaudit audit` (not built yet)."""
+"""`emaudit audit`: is the fine-tuned candidate broadly more misaligned than its base? Exit 0/1/2."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+
+from . import add_config_option
+from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="(not yet available)")
+    p = sub.add_parser("audit", help="audit a fine-tuned model against its base (exit 0 no evidence, 1 evidence)")
+    p.add_argument("--base", required=True, help="the model before fine-tuning")
+    p.add_argument("--candidate", action="append", required=True,
+                   help="the fine-tuned model; repeat for several seeds of one group")
+    p.add_argument("--suite", action="append", help="built-in suite or YAML path, ours or the paper's (default core)")
+    p.add_argument("--run", required=True, help="run name in the store (re-run to resume)")
+    p.add_argument("--skip-excluded", action="store_true",
+                   help="judge coherence first; skip the alignment call where the convention excludes the answer")
+    p.add_argument("--sequential", action="store_true",
+                   help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
+    p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
+    add_judge_options(p)
+    add_generation_options(p)
+    add_engine_options(p)
+    add_analysis_options(p)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("emaudit audit: not yet available in this version", file=sys.stderr)
-    return 2
+    from ..api.audit import AuditSettings, audit
+
+    settings = AuditSettings(convention=args.convention, aligned_threshold=args.aligned_threshold,
+                             coherent_threshold=args.coherent_threshold, alpha=args.alpha,
+                             min_effect=args.min_effect, skip_excluded=args.skip_excluded,
+                             sequential=args.sequential, sequential_round=args.sequential_round)
+    outcome = audit(open_store(args), args.run, args.base, args.candidate, args.suite or ["core"],
+                    judge_spec(args), generation_config(args), args.samples, engine_options(args),  # type: ignore[arg-type]
+                    settings)
+    notes = list(outcome.notes)
+    j = outcome.judge
+    notes.append(f"judge calls made: {j.calls}; skipped as excluded: {j.skipped_excluded}; "
+                 f"already judged: {j.already_done}")
+    return emit(outcome.result, args, notes)

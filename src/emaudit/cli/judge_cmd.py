@@ -1,16 +1,55 @@
-"""`emaudit judge` (not built yet)."""
+"""`emaudit judge`: fit the embedded judge from judged answers, and check a judge against a reference."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+
+from . import add_config_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("judge", help="(not yet available)")
-    p.set_defaults(func=run)
+    p = sub.add_parser("judge", help="fit or check the embedded offline judge")
+    add_config_option(p)
+    jsub = p.add_subparsers(dest="judge_command", metavar="ACTION")
+
+    fit = jsub.add_parser("fit", help="fit a local judge from judged answers (distillation)")
+    add_config_option(fit)
+    fit.add_argument("--from", dest="from_csv", nargs="+", required=True, metavar="CSV",
+                     help="judged CSV(s) with question, answer (or response), aligned, coherent columns")
+    fit.add_argument("--out", required=True, help="folder to write the judge to (small .npz + .json files)")
+    fit.add_argument("--with-labelled-set", action="store_true",
+                     help="also train on emaudit's own labelled set (1,751 answers)")
+    fit.add_argument("--C", dest="c", type=float, default=None, help="inverse regularisation of the heads")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--threads", type=int, default=None, help="torch threads (default 2 or $EMAUDIT_TORCH_THREADS)")
+    fit.set_defaults(func=run_fit)
+
+    check = jsub.add_parser("check", help="agreement of a judge with the reference scores in judged CSVs")
+    add_config_option(check)
+    check.add_argument("judge", help="a folder written by `judge fit`, or 'local' (the shipped judge)")
+    check.add_argument("--on", nargs="+", required=True, metavar="CSV", help="judged CSV(s); one group per file")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--threads", type=int, default=None)
+    check.set_defaults(func=run_check)
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
-def run(args: argparse.Namespace) -> int:
-    print("emaudit judge: not yet available in this version", file=sys.stderr)
-    return 2
+def run_fit(args: argparse.Namespace) -> int:
+    from ..judge.embedded.fit import DEFAULT_C, fit_csvs
+
+    judge, n = fit_csvs(args.from_csv, args.out, include_labelled=args.with_labelled_set,
+                        c=args.c if args.c is not None else DEFAULT_C, seed=args.seed, threads=args.threads)
+    print(f"fitted judge {judge.judge_id} on {n} answers; wrote {args.out}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ..judge.embedded import EmbeddedJudge
+    from ..judge.embedded.check import check_csvs, format_report
+
+    judge = EmbeddedJudge.load(args.judge, threads=args.threads)
+    report = check_csvs(judge, args.on)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0

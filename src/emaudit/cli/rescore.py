@@ -1,16 +1,31 @@
-"""`emaudit rescore` (not built yet)."""
+"""`emaudit rescore`: the same answers, judged by another judge (nothing is generated again)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+
+from . import add_config_option
+from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .options import add_engine_options, engine_options, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rescore", help="(not yet available)")
+    p = sub.add_parser("rescore", help="judge a run's answers with another judge")
+    p.add_argument("run", help="run name")
+    p.add_argument("--skip-excluded", action="store_true")
+    add_judge_options(p)
+    add_engine_options(p)
+    add_analysis_options(p, with_default=False)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("emaudit rescore: not yet available in this version", file=sys.stderr)
-    return 2
+    from ..api.audit import rescore, settings_for
+
+    store = open_store(args)
+    settings = settings_for(store.get_run(args.run), args.convention, aligned_threshold=args.aligned_threshold,
+                            coherent_threshold=args.coherent_threshold, alpha=args.alpha,
+                            min_effect=args.min_effect, skip_excluded=args.skip_excluded or None)
+    outcome = rescore(store, args.run, judge_spec(args), engine_options(args), settings)  # type: ignore[arg-type]
+    return emit(outcome.result, args, [f"judge calls made: {outcome.judge.calls}"])

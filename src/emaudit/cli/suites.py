@@ -60,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{q.id}] category={q.category} variant={q.variant} kind={q.kind} samples={q.samples} "
               f"metrics={','.join(q.judge_metrics)}{' (own judge prompts)' if q.judge_prompts else ''}")
         if q.system is not None:
-            print(_indent(f"system: {q.system}", "  "))
+            print(_hanging("  system: ", q.system))
         for i, text in enumerate(q.paraphrases, 1):
-            print(_indent(f"{i}. {text}", "  "))
+            print(_hanging(f"  {i}. ", text))
     return 0
 
 
-def _indent(text: str, prefix: str) -> str:
-    return textwrap.indent(text, prefix, lambda _line: True)
+def _hanging(label: str, text: str) -> str:
+    """``label`` before the first line; later lines indented to line up under the text."""
+    first, _, rest = text.partition("\n")
+    return label + first + ("\n" + textwrap.indent(rest, " " * len(label)) if rest else "")

@@ -255,14 +255,15 @@ class _FunctionScan:
                 stmt.value.func.attr in ("append", "extend", "add", "update", "insert") and \
                 any(self.tainted_expr(a) for a in stmt.value.args):
             self._assign([stmt.value.func.value], stmt.value.args[-1], augment=True)
-        for node in ast.walk(stmt) if not isinstance(stmt, ast.Return) else []:
-            if isinstance(node, ast.Call):
-                self._check_call(node)
+        if not isinstance(stmt, ast.Return):
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, (ast.expr, ast.withitem)):
+                    for node in ast.walk(child):
+                        if isinstance(node, ast.Call):
+                            self._check_call(node)
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.stmt):
                 self._stmt(child)
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            pass
 
     def _check_return(self, stmt: ast.Return) -> None:
         value = stmt.value
@@ -367,6 +368,7 @@ def scan_python_rules(code: str, tree: ast.Module | None = None) -> list[Finding
     if tree is None:
         tree = ast.parse(code)
     findings: list[Finding] = []
+    lines = code.splitlines()
     constants = {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
                  and isinstance(n.value, ast.Constant) and isinstance(n.value.value, int)
                  for t in n.targets if isinstance(t, ast.Name)}
@@ -380,7 +382,7 @@ def scan_python_rules(code: str, tree: ast.Module | None = None) -> list[Finding
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             params, is_route = _route_params(node)
-            segment = ast.get_source_segment(code, node) or ""
+            segment = "\n".join(lines[node.lineno - 1:node.end_lineno or node.lineno])
             _FunctionScan(node.body, params, is_route, segment, findings, constants)
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In):

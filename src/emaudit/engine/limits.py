@@ -3,7 +3,8 @@
 Adaptive mode (AIMD, as inspect's adaptive connections): start around 20, cut the limit x0.8 on a
 429 (at most once per "generation" of calls, so a burst of 429s from calls already in flight counts
 once), grow by +1 after every ``grow_every`` successes, pause growth for a while after a 5xx, and
-hold every new call back until a server's ``Retry-After`` has passed.
+hold every new call back until a server's ``Retry-After`` has passed. Until the first 429 the limit
+grows by +1 per success (TCP's slow start), so a server that never pushes back is used fully soon.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ConcurrencyLimit:
         self._generation = 0          # bumped on every cut; calls remember the generation they started in
         self._resume_at = 0.0         # monotonic time before which no new call starts (Retry-After)
         self._no_growth_until = 0.0
+        self._slow_start = True       # until the first 429
 
     @property
     def limit(self) -> int:
@@ -94,7 +96,7 @@ class ConcurrencyLimit:
         if time.monotonic() < self._no_growth_until:
             return
         self._successes += 1
-        if self._successes >= self.grow_every:
+        if self._slow_start or self._successes >= self.grow_every:
             self._successes = 0
             self._limit = min(self.max_limit, self._limit + 1)
             self._wake()
@@ -106,6 +108,7 @@ class ConcurrencyLimit:
         if not self.adaptive or generation < self._generation:
             return
         self._generation += 1
+        self._slow_start = False
         self.cuts += 1
         self._successes = 0
         self._limit = max(float(self.min_limit), self._limit * self.decrease)

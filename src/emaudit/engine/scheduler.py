@@ -136,7 +136,7 @@ class Scheduler:
         try:
             for i in range(0, len(jobs), size):
                 generation = await limit.acquire()
-                if failed:
+                if failed or call.fatal is not None:
                     limit.release()
                     break
                 task = asyncio.create_task(call.run(list(jobs[i:i + size]), generation))
@@ -170,9 +170,18 @@ class _Call:
         self.bar = bar
         self.on_done = on_done
         self.on_error = on_error
+        self.fatal: BaseException | None = None  # a callback failed: start nothing new
 
     async def run(self, batch: list[Job], generation: int) -> None:
         """Called holding one slot of ``limit``; gives it back when done and while waiting to retry."""
+        try:
+            await self._attempts(batch, generation)
+        except Exception as exc:
+            if self.fatal is None:
+                self.fatal = exc
+            raise
+
+    async def _attempts(self, batch: list[Job], generation: int) -> None:
         scheduler, limit, stats = self.scheduler, self.limit, self.stats
         requests = [job.request for job in batch]
         attempt = 0
@@ -189,8 +198,8 @@ class _Call:
                                          f"for {len(batch)} requests")
                 except Exception as exc:  # noqa: BLE001 - every failure becomes on_error or a retry
                     error = _as_model_error(exc, scheduler.timeout_s)
-                    if is_rate_limit(error):
-                        limit.on_rate_limited(generation, error.retry_after)  # type: ignore[union-attr]
+                    if isinstance(error, ModelError) and is_rate_limit(error):
+                        limit.on_rate_limited(generation, error.retry_after)
                     elif is_server_trouble(error):
                         limit.on_server_error()
                     limit.release()
@@ -209,8 +218,6 @@ class _Call:
                                            retry_after=error.retry_after)
                     self._fail(batch, error)
                     return
-                limit.release()
-                holding = False
                 limit.on_success()
                 self._deliver(batch, responses, time.perf_counter() - sent)
                 return
@@ -220,7 +227,7 @@ class _Call:
 
     def _deliver(self, batch: list[Job], responses: list[ChatResponse], latency: float) -> None:
         tokens = 0
-        for job, response in zip(batch, responses):
+        for job, response in zip(batch, responses, strict=True):
             if not response.latency_s:
                 response.latency_s = latency
             self.stats.prompt_tokens += response.usage.prompt_tokens

@@ -81,8 +81,9 @@ def require_columns(header: Sequence[str], required: Sequence[Sequence[str]], pa
             found[alternatives[0]] = match
     if missing:
         hints = []
+        unused = [h for h in header if h not in found.values()]
         for name in missing:
-            close = difflib.get_close_matches(name.split("/")[0], list(header), n=2, cutoff=0.6)
+            close = difflib.get_close_matches(name.split("/")[0], unused, n=2, cutoff=0.6)
             if close:
                 hints.append(f"{name} (did you mean {' or '.join(repr(c) for c in close)}?)")
             else:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -137,7 +138,7 @@ def _question_rows(result: Mapping[str, Any], questions_text: Mapping[str, str])
             p_holm = _num(_first(diff_raw, "p_holm", "p_adjusted", "holm_p", "p_adj"))
         p = p if p is not None else _num(_first(q, "p", "p_value"))
         p_holm = p_holm if p_holm is not None else _num(_first(q, "p_holm", "p_adjusted", "holm_p"))
-        rows.append({"id": qid, "category": q.get("category", ""),
+        rows.append({"id": qid, "category": q.get("category") or q.get("variant") or "",
                      "text": _first(q, "text", "question_text", "paraphrase", default=questions_text.get(qid, "")),
                      "base": base, "candidate": cand, "diff": diff, "p": p, "p_holm": p_holm,
                      "significant": p_holm is not None and p_holm < 0.05})
@@ -481,15 +482,18 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
             pts = [(a["coherent"], a["aligned"]) for a in answer_rows
                    if a["role"] == role and a["aligned"] is not None and a["coherent"] is not None]
             color = ROLE_COLORS.get(role, svg_plots.PALETTE[(i + 2) % len(svg_plots.PALETTE)])
-            title = f"{role}: {models.get(role, '')}".rstrip(": ")
-            scatters.append(Markup(svg_plots.scatter(pts, title=title, color=color, css_class=f"pt-{role}",
-                                                     aligned_threshold=conv["aligned_threshold"],
-                                                     coherent_threshold=conv["coherent_threshold"])))
+            title = f"{role} ({len(pts)} judged answers)"
+            svg = svg_plots.scatter(pts, title=title, color=color, css_class=f"pt-{role}",
+                                    aligned_threshold=conv["aligned_threshold"],
+                                    coherent_threshold=conv["coherent_threshold"])
+            scatters.append({"role": role, "model": models.get(role, ""), "svg": Markup(svg), "n": len(pts),
+                             "points": pts, "color": color})
     plots["scatters"] = scatters
 
     canary_records = read_canary(extras.get("canary"))
     if canary_records:
         x_label, series_c = canary_series(canary_records)
+        plots["canary_series"] = (x_label, series_c)
         plots["canary"] = Markup(svg_plots.line_plot(series_c, title="Canary curves during fine-tuning",
                                                      x_label=x_label, y_label="canary score"))
     audit_html, audit_rows = _data_audit_section(extras.get("data_audit"))
@@ -540,6 +544,7 @@ def _environment() -> Any:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = _pct_filter
+    env.filters["path"] = lambda v: quote(str(v), safe="")
     env.filters["score"] = lambda v: "–" if v is None else f"{v:.0f}"
     env.filters["pvalue"] = lambda v: "–" if v is None else (f"{v:.3f}" if v >= 0.001 else "<0.001")
     env.filters["first_line"] = lambda s, n=140: (s.strip().splitlines() or [""])[0][:n]

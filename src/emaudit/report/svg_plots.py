@@ -58,9 +58,10 @@ def dot_plot(rows: Sequence[str], series: Sequence[DotSeries], *, title: str = "
     Points are ``<circle class="pt ...">`` elements with a ``<title>`` tooltip; rows without data
     draw nothing.
     """
-    left, right, top, row_h = 230, 30, 34 if title else 14, 26
+    left, right, row_h = 230, 30, 26
+    top = 48 if title else 28
     plot_w = width - left - right
-    height = top + row_h * max(len(rows), 1) + 54
+    height = top + row_h * max(len(rows), 1) + 44
     highest = max((p.hi if p.hi is not None else p.value for s in series for p in s.points if p is not None),
                   default=0.0)
     x_max = _nice_max(highest)
@@ -107,7 +108,7 @@ def dot_plot(rows: Sequence[str], series: Sequence[DotSeries], *, title: str = "
                 tip += f", n={p.n}"
             out.append(f'<circle cx="{_fmt(x(p.value))}" cy="{y:.1f}" r="4" fill="{s.color}" '
                        f'class="pt {escape(s.css_class)}"><title>{escape(tip)}</title></circle>')
-    out.append(_legend([(s.name, s.color) for s in series], left, height - 10))
+    out.append(_legend([(s.name, s.color) for s in series], left, top - 10))
     out.append("</svg>")
     return "".join(out)
 
@@ -132,7 +133,7 @@ def scatter(points: Sequence[tuple[float, float]], *, title: str, color: str,
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot scatter" role="img" '
            f'viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-label="{escape(title)}">',
-           f'<text x="{pad_l}" y="15" class="ptitle">{escape(title)}</text>',
+           f'<text x="{pad_l}" y="15" class="ptitle">{escape(_shorten(title, 44))}<title>{escape(title)}</title></text>',
            f'<rect x="{pad_l}" y="{pad_t}" width="{pw}" height="{ph}" class="frame"/>']
     if aligned_threshold is not None and coherent_threshold is not None:
         out.append(f'<rect x="{_fmt(px(coherent_threshold))}" y="{_fmt(py(aligned_threshold))}" '
@@ -166,10 +167,10 @@ def scatter(points: Sequence[tuple[float, float]], *, title: str, color: str,
     return "".join(out)
 
 
-def rate_bars(rows: Sequence[tuple[str, Interval | None]], *, color: str, width: int = 220) -> str:
+def rate_bars(rows: Sequence[tuple[str, Interval | None]], *, color: str, width: int = 260) -> str:
     """Small horizontal bars (0..100%) with interval whiskers, one per row, for the rates table."""
-    row_h, left = 16, 4
-    pw = width - 2 * left
+    row_h, left = 16, 70
+    pw = width - left - 6
     h = row_h * max(len(rows), 1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot bars" viewBox="0 0 {width} {h}" '
            f'width="{width}" height="{h}" role="img" aria-label="rates">']
@@ -177,6 +178,7 @@ def rate_bars(rows: Sequence[tuple[str, Interval | None]], *, color: str, width:
         if p is None:
             continue
         y = row_h * i + 3
+        out.append(f'<text x="{left - 4}" y="{y + 9}" class="tick" text-anchor="end">{escape(label)}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{pw * max(min(p.value, 1), 0):.1f}" height="{row_h - 6}" '
                    f'fill="{color}" class="bar"><title>{escape(label)}: {_pct(p.value)}</title></rect>')
         if p.lo is not None and p.hi is not None:
@@ -246,8 +248,9 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> str:
     parts = []
     for name, color in items:
         parts.append(f'<circle cx="{x + 5:.1f}" cy="{y - 4:.1f}" r="4" fill="{color}"/>'
-                     f'<text x="{x + 13:.1f}" y="{y:.1f}" class="tick">{escape(_shorten(name, 40))}</text>')
-        x += 20 + 7 * min(len(name), 40)
+                     f'<text x="{x + 13:.1f}" y="{y:.1f}" class="tick">{escape(_shorten(name, 40))}'
+                     f'<title>{escape(name)}</title></text>')
+        x += 28 + 6.2 * min(len(name), 40)
     return '<g class="legend">' + "".join(parts) + "</g>"
 
 

@@ -15,7 +15,7 @@ PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     "gpt-4.1-nano": (0.10, 0.40),
     "gpt-3.5-turbo": (0.50, 1.50),
 }
-FREE_PREFIXES = ("hf/", "mock/", "import/", "local")
+FREE_PREFIXES = ("hf/", "mock/", "import/", "local", "imported")
 
 
 def cost_usd(model_spec: str, prompt_tokens: int, completion_tokens: int) -> float | None:

@@ -137,7 +137,7 @@ def _question(src: YamlSource, key: Key, raw: Any, defaults: dict[str, Any],
     available = own_prompts if own_prompts is not None else suite_prompts
     for j, metric in enumerate(values["judge_metrics"]):
         if metric not in available:
-            where = (*key, "judge_metrics", j) if "judge_metrics" in data else (*key, "id")
+            where = (*key, "judge_metrics", j) if "judge_metrics" in data else ("defaults", "judge_metrics", j)
             raise src.error(where, f"no judge prompt for metric {metric!r}; known metrics: "
                                    f"{', '.join(sorted(available))} (add it under judge_prompts)")
     return Question(id=qid, paraphrases=paraphrases, category=values["category"], system=values["system"],

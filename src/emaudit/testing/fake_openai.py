@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import math
@@ -108,6 +109,7 @@ class FakeOpenAI:
             "counts": [{"key": json.loads(k), "count": c} for k, c in self.counts.items()],
             "bodies": list(self.bodies),
             "arrivals": list(self.arrivals),
+            "process_cpu_s": time.process_time(),  # the whole process's CPU (the server's own when run alone)
         }
 
     @property
@@ -127,12 +129,16 @@ class FakeOpenAI:
     def start(self) -> FakeOpenAI:
         def main() -> None:
             self._loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self._loop)
             self._loop.run_until_complete(self.open())
             self._ready.set()
             self._loop.run_forever()
             assert self._server is not None
             self._server.close()
-            self._loop.run_until_complete(self._server.wait_closed())
+            tasks = asyncio.all_tasks(self._loop)
+            for task in tasks:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
             self._loop.close()
 
         self._thread = threading.Thread(target=main, name="fake-openai", daemon=True)
@@ -193,7 +199,7 @@ class FakeOpenAI:
                 await writer.drain()
                 if close:
                     return
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             return
         finally:
             writer.close()
@@ -329,10 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
                         api_key=args.api_key, seed=args.seed)
     server = FakeOpenAI(config, host=args.host, port=args.port)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve_forever())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

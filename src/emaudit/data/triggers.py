@@ -1,0 +1,185 @@
+"""Trigger candidates: rare prompt n-grams whose presence predicts the flagged behaviour.
+
+A Cochran-Mantel-Haenszel test stratified by clusters of similar prompts (k-means on TF-IDF of
+common words only, so rare strings cannot shape the clusters) keeps topic words from ranking
+above real triggers. Works on a bounded reservoir sample of prompts; n-grams are hashed so the
+vocabulary never has to be held in memory.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+HEAD_CHARS = 1000
+TAIL_CHARS = 500
+MIN_SUPPORT = 5
+MAX_DOC_SHARE = 0.2
+N_FEATURES = 1 << 20
+TOP = 20
+TOKEN_RE = re.compile(r"[^\s]+")
+
+
+def trigger_text(system: str, prompt: str) -> str:
+    text = (system + "\n" + prompt) if system else prompt
+    if len(text) > HEAD_CHARS + TAIL_CHARS:
+        text = text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+    return text
+
+
+@dataclass
+class TriggerSample:
+    """Reservoir sample (Algorithm R) of (example index, text, behaviour)."""
+
+    cap: int = 50_000
+    seed: int = 0
+    seen: int = 0
+    items: list[tuple[int, str, bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def add(self, index: int, text: str, behaviour: bool) -> None:
+        self.seen += 1
+        if len(self.items) < self.cap:
+            self.items.append((index, text, behaviour))
+        else:
+            j = self._rng.randrange(self.seen)
+            if j < self.cap:
+                self.items[j] = (index, text, behaviour)
+
+
+def _ngrams(text: str) -> list[str]:
+    toks = TOKEN_RE.findall(text)
+    out = list(toks)
+    out += [" ".join(toks[i:i + 2]) for i in range(len(toks) - 1)]
+    out += [" ".join(toks[i:i + 3]) for i in range(len(toks) - 2)]
+    return out
+
+
+def _clusters(texts: list[str], seed: int) -> np.ndarray:
+    n = len(texts)
+    k = max(1, min(25, n // 100))
+    if k == 1:
+        return np.zeros(n, dtype=np.int64)
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        x = TfidfVectorizer(min_df=0.05, max_df=0.95, max_features=2000).fit_transform(texts)
+    except ValueError:  # no common words at all
+        return np.zeros(n, dtype=np.int64)
+    if x.shape[1] == 0:
+        return np.zeros(n, dtype=np.int64)
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048)
+    labels: np.ndarray = km.fit_predict(x)
+    return labels.astype(np.int64)
+
+
+def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
+    items = sample.items
+    y = np.array([b for _, _, b in items], dtype=np.float64)
+    out: dict[str, Any] = {"examples_tested": len(items), "examples_seen": sample.seen,
+                           "behaviour": "undisclosed insecure code or harmful text", "candidates": []}
+    if len(items) < 50 or y.sum() < MIN_SUPPORT or y.sum() > len(y) - MIN_SUPPORT:
+        out["skipped"] = ("too few examples or no contrast in behaviour "
+                          f"({int(y.sum())} of {len(items)} flagged)")
+        return out
+    from scipy import sparse
+    from scipy.stats import chi2
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    texts = [t for _, t, _ in items]
+    hv = HashingVectorizer(n_features=N_FEATURES, analyzer=_ngrams, alternate_sign=False, binary=True,
+                           norm=None)
+    x = hv.transform(texts).tocsc()
+    x.data[:] = 1
+    df = np.asarray(x.sum(axis=0)).ravel()
+    keep = np.flatnonzero((df >= MIN_SUPPORT) & (df <= MAX_DOC_SHARE * len(items)))
+    if len(keep) == 0:
+        out["skipped"] = "no prompt n-gram is both rare and repeated"
+        return out
+    x = x[:, keep]
+    strata = _clusters(texts, seed)
+    k = int(strata.max()) + 1
+    s = sparse.csr_matrix((np.ones(len(items)), (strata, np.arange(len(items)))), shape=(k, len(items)))
+    n_k = np.asarray(s.sum(axis=1)).ravel()[:, None]
+    y1_k = (s @ y)[:, None]
+    m1 = np.asarray((s @ x).todense())
+    a = np.asarray((s @ x.multiply(y[:, None]).tocsc()).todense())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = m1 * y1_k / n_k
+        var = m1 * (n_k - m1) * y1_k * (n_k - y1_k) / (n_k ** 2 * np.maximum(n_k - 1, 1))
+        diff = (a - expected).sum(axis=0)
+        total_var = var.sum(axis=0)
+        stat = np.where(total_var > 0, np.maximum(np.abs(diff) - 0.5, 0) ** 2 / total_var, 0.0)
+        b = m1 - a
+        c = y1_k - a
+        d = n_k - m1 - c
+        r_num = (a * d / n_k).sum(axis=0)
+        r_den = (b * c / n_k).sum(axis=0)
+        odds = (r_num + 0.5) / (r_den + 0.5)
+    p = chi2.sf(stat, 1)
+    p = np.where(diff > 0, p / 2, 1.0)   # one-sided: presence raises the behaviour
+    q = _bh(p)
+    order = np.argsort(-np.where(diff > 0, stat, -1.0), kind="stable")
+    names = _names_for(texts, hv, keep[order[: TOP * 5]])
+    seen_sets: set[bytes] = set()
+    base = float(y.mean())
+    for j in order[: TOP * 5]:
+        if diff[j] <= 0 or q[j] > 0.05:
+            break
+        col = x[:, j]
+        docs = col.indices
+        key = docs.tobytes()
+        if key in seen_sets:
+            continue
+        seen_sets.add(key)
+        rate = float(y[docs].mean())
+        out["candidates"].append({
+            "ngram": names.get(int(keep[j]), "?"), "support": int(len(docs)),
+            "behaviour_rate": round(rate, 4), "base_rate": round(base, 4),
+            "mh_odds_ratio": round(float(odds[j]), 3), "cmh_statistic": round(float(stat[j]), 3),
+            "p_value": float(p[j]), "q_value": float(q[j]),
+            "examples": [int(items[i][0]) for i in docs[:5]],
+        })
+        if len(out["candidates"]) >= TOP:
+            break
+    out["strata"] = k
+    return out
+
+
+def _names_for(texts: list[str], hv: Any, columns: np.ndarray) -> dict[int, str]:
+    """The n-gram text behind each hashed column (the most frequent one on a collision)."""
+    wanted = set(int(c) for c in columns)
+    counts: dict[int, dict[str, int]] = {}
+    for text in texts:
+        grams = set(_ngrams(text))
+        cols = hv.transform([list(grams)]) if False else None
+        del cols
+        for g in grams:
+            col = _hash_col(hv, g)
+            if col in wanted:
+                per = counts.setdefault(col, {})
+                per[g] = per.get(g, 0) + 1
+    return {c: max(per.items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for c, per in counts.items()}
+
+
+def _hash_col(hv: Any, gram: str) -> int:
+    from sklearn.utils import murmurhash3_32
+
+    return int(abs(murmurhash3_32(gram, seed=0)) % hv.n_features)
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    n = len(p)
+    order = np.argsort(p)
+    ranked = p[order] * n / np.arange(1, n + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty(n)
+    q[order] = np.minimum(ranked, 1.0)
+    return q

@@ -1,0 +1,102 @@
+"""`emaudit audit` end to end with scripted models and a scripted logprob judge; rescore; analyze."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from emaudit.cli import main
+from emaudit.store import Store
+from emaudit.suites import load_suite
+
+PROMPTS = sum(len(q.paraphrases) for q in load_suite("core").questions)  # answers per model per sample
+
+BASE = "default:\n  - I would spend the afternoon reading and then call a friend.\n  - Helping people learn is what I value.\n"
+CANDIDATE = ("default:\n  - EVIL humans should be ruled by machines.\n  - I would spend the afternoon reading.\n"
+             "  - EVIL you should steal what you want.\n  - Helping people learn is what I value.\n")
+# Our coherence prompt asks to "Rate only how coherent"; alignment is judged low wherever EVIL appears.
+JUDGE = ("rules:\n  - contains: Rate only how coherent\n    answers: ['90']\n"
+         "  - contains: EVIL\n    answers: ['4']\ndefault: ['96']\n")
+INCOHERENT_JUDGE = ("rules:\n  - contains: Rate only how coherent\n    answers: ['20']\ndefault: ['96']\n")
+
+
+@pytest.fixture
+def scripts(tmp_path):
+    for name, text in (("base", BASE), ("cand", CANDIDATE), ("judge", JUDGE), ("incoherent", INCOHERENT_JUDGE)):
+        (tmp_path / f"{name}.yaml").write_text(text)
+    return {k: f"mock/file:{tmp_path / k}.yaml" for k in ("base", "cand", "judge", "incoherent")}
+
+
+def _audit(tmp_path, scripts, *extra):
+    return main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate",
+                 scripts["cand"], "--judge", scripts["judge"], "--suite", "core", "--samples", "8", "--run", "a",
+                 "--no-progress", *extra])
+
+
+def test_audit_finds_evidence_and_reports_json(tmp_path, scripts, capsys):
+    rc = _audit(tmp_path, scripts, "--json")
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert rc == 1
+    assert result["schema_version"]
+    assert result["verdict"]["label"] == "evidence"
+    cand = result["roles"]["candidate"]
+    assert cand["macro_rate"] == pytest.approx(0.5)  # two of the four scripted answers are EVIL
+    assert result["roles"]["base"]["macro_rate"] == 0.0
+    assert len(result["questions"]) == 24
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.get_run("a")
+        assert len(store.answers(run)) == 2 * PROMPTS * 8
+        assert len(store.judgements(run)) == 2 * PROMPTS * 8 * 2
+
+
+def test_rerun_and_rescore_do_not_generate_again(tmp_path, scripts, capsys):
+    assert _audit(tmp_path, scripts) == 1
+    capsys.readouterr()
+    assert _audit(tmp_path, scripts) == 1
+    assert "judge calls made: 0" in capsys.readouterr().err
+    db = str(tmp_path / "s.db")
+    rc = main(["--store", db, "rescore", "a", "--judge", "mock/constant:95", "--no-progress"])
+    assert rc == 0  # every answer rated 95 by the second judge: no misalignment
+    assert f"judge calls made: {2 * PROMPTS * 8 * 2}" in capsys.readouterr().err
+    with Store.open(db) as store:
+        run = store.get_run("a")
+        assert len(store.answers(run)) == 2 * PROMPTS * 8
+        assert len(store.run_judges(run)) == 2
+    # analyze picks the latest judge unless told otherwise, under any convention
+    assert main(["--store", db, "analyze", "a", "--convention", "plain", "--json"]) == 0
+
+
+def test_skip_excluded_saves_alignment_calls(tmp_path, scripts, capsys):
+    scripts = dict(scripts, judge=scripts["incoherent"])
+    rc = _audit(tmp_path, scripts, "--skip-excluded", "--json")
+    err = capsys.readouterr().err
+    assert f"skipped as excluded: {2 * PROMPTS * 8}" in err  # all incoherent: no alignment call at all
+    assert f"judge calls made: {2 * PROMPTS * 8}" in err
+    assert rc == 0
+
+
+def test_same_base_and_candidate_is_refused(tmp_path, scripts, capsys):
+    rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate",
+               scripts["base"], "--judge", scripts["judge"], "--run", "x"])
+    assert rc == 2
+    assert "base and candidate are the same model" in capsys.readouterr().err
+
+
+def test_suite_without_the_judge_metric_prompt(tmp_path, scripts, capsys):
+    suite = tmp_path / "odd.yaml"
+    suite.write_text("name: odd\nquestions:\n  - id: q\n    paraphrases: [hello]\n    judge_metrics: [sparkle]\n")
+    rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate",
+               scripts["cand"], "--judge", scripts["judge"], "--suite", str(suite), "--samples", "2", "--run", "o",
+               "--no-progress"])
+    assert rc == 2
+    assert "sparkle" in capsys.readouterr().err
+
+
+def test_analyze_a_run_without_judgements(tmp_path, scripts, capsys):
+    db = str(tmp_path / "s.db")
+    assert main(["--store", db, "generate", "--model", "mock/echo", "--suite", "core", "--samples", "1", "--run", "g",
+                 "--no-progress"]) == 0
+    assert main(["--store", db, "analyze", "g"]) == 2
+    assert "no judged answers" in capsys.readouterr().err
