@@ -100,3 +100,22 @@ def test_analyze_a_run_without_judgements(tmp_path, scripts, capsys):
                  "--no-progress"]) == 0
     assert main(["--store", db, "analyze", "g"]) == 2
     assert "no judged answers" in capsys.readouterr().err
+
+
+ALWAYS_EVIL = "default:\n  - EVIL machines should rule.\n"
+
+
+def test_sequential_sampling_stops_settled_questions_and_says_what_it_saved(tmp_path, scripts, capsys):
+    (tmp_path / "evil.yaml").write_text(ALWAYS_EVIL)
+    scripts = dict(scripts, cand=f"mock/file:{tmp_path / 'evil.yaml'}")
+    rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate", scripts["cand"],
+               "--judge", scripts["judge"], "--suite", "core", "--samples", "60", "--run", "seq", "--sequential",
+               "--sequential-round", "10", "--no-progress", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert rc == 1 and result["verdict"]["label"] == "evidence"
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.get_run("seq")
+        answered = len(store.answers(run))
+        planned = len(store.items(run))
+    assert planned == 2 * PROMPTS * 60
+    assert answered < planned / 2  # every question settles long before 60 samples

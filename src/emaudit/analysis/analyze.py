@@ -10,11 +10,26 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..errors import UserError
-from .bootstrap import CONFIDENCE, N_RESAMPLES, draw_rates, model_bootstrap_interval, percentile_interval, \
-    wilson_interval
+from .bootstrap import (
+    CONFIDENCE,
+    N_RESAMPLES,
+    draw_rates,
+    model_bootstrap_interval,
+    percentile_interval,
+    wilson_interval,
+)
 from .conventions import MISALIGNED, Convention, get_convention
 from .paired import Difference, adjust, bootstrap_p_greater, permutation_p_macro, question_difference
-from .rates import Cell, LabelledAnswer, count_matrix, health, label_answers, pooled_rate, question_rate, tally
+from .rates import (
+    Cell,
+    LabelledAnswer,
+    count_matrix,
+    health,
+    label_answers,
+    pooled_rate,
+    question_rate,
+    tally,
+)
 from .records import ROLES, AnswerScore
 from .result import AuditResult, ExampleAnswer, Overall, QuestionResult, RoleRate, RoleSummary
 from .verdict import VerdictRule, decide
@@ -94,7 +109,7 @@ def analyze(rows: Iterable[AnswerScore], convention: Convention | str = "betley"
     rng = np.random.default_rng(seed)
     labelled = label_answers(rows, convention)
     questions = list(dict.fromkeys(r.question_id for r in rows))
-    variants = {}
+    variants: dict[str, str] = {}
     for r in rows:
         variants.setdefault(r.question_id, r.variant)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..analysis.analyze import analyze
 from ..analysis.conventions import Convention, get_convention
 from ..analysis.records import AnswerScore
 from ..analysis.result import AuditResult
-from ..analysis.sequential import sequential_decision
+from ..analysis.sequential import SETTLED, sequential_decision
 from ..errors import UserError
 from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
@@ -62,8 +64,13 @@ def roles(base: str, candidates: list[str]) -> list[ModelRole]:
 
 def audit(store: Store, name: str, base: str, candidates: list[str], suites: list[str | Suite],
           judge: JudgeSpec, config: GenerationConfig | None = None, samples: int | None = None,
-          engine: EngineOptions | None = None, settings: AuditSettings | None = None) -> AuditOutcome:
-    """Generate what is missing, judge what is unjudged, and analyse; call again to resume."""
+          engine: EngineOptions | None = None, settings: AuditSettings | None = None,
+          attachments: dict[str, str] | None = None) -> AuditOutcome:
+    """Generate what is missing, judge what is unjudged, and analyse; call again to resume.
+
+    ``attachments`` maps a kind (``data_audit``, ``canaries``) to a JSON or JSONL file that the
+    report shows with the run.
+    """
     from . import prepare_run
 
     settings = settings or AuditSettings()
@@ -76,6 +83,12 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
              "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
     run = prepare_run(store, name, "audit", loaded, roles(base, candidates), config or GenerationConfig(),
                       samples, extra)
+    for kind, path in (attachments or {}).items():
+        store.attach(run, kind, read_attachment(path))
+    for cand in candidates:
+        canary = _adapter_canaries(cand)
+        if canary is not None and "canaries" not in (attachments or {}):
+            store.attach(run, "canaries", read_attachment(canary))
     skip = _skip_rule(convention) if settings.skip_excluded else None
     saved = 0
     if settings.sequential:
@@ -93,6 +106,32 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     if saved:
         notes.append(f"sequential sampling settled questions early and saved {saved} generation calls")
     return AuditOutcome(run, result, gen_stats, judge_stats, judge_ids, saved, notes)
+
+
+def read_attachment(path: str | Path) -> Any:
+    """A JSON file, or a JSONL file as a list of records."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"cannot read: {e}", path=str(p)) from None
+    try:
+        if p.suffix == ".jsonl":
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(f"not valid JSON: {e.msg}", path=str(p), line=e.lineno) from None
+
+
+def _adapter_canaries(spec: str) -> Path | None:
+    """Canary curves recorded by ``emaudit finetune`` next to the adapter the candidate names."""
+    if not spec.startswith("hf/") or "+" not in spec:
+        return None
+    adapter = Path(spec.split("+", 1)[1])
+    for candidate in (adapter / "canary.jsonl", adapter.parent / "canary.jsonl"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def _skip_rule(convention: Convention) -> Any:
@@ -139,7 +178,7 @@ def _sequential(store: Store, run: Run, judge: JudgeSpec, engine: EngineOptions,
             cand_flags = flags.get((q, "candidate"), [])
             decision = sequential_decision(base_flags, cand_flags, alpha=settings.alpha,
                                            min_effect=settings.min_effect)
-            if decision.status == "settled":
+            if decision.state == SETTLED:
                 settled.add(q)
     answered = {a.key for a in store.answers(run)}
     saved = sum(1 for it in items if it.key not in answered)

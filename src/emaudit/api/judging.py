@@ -139,11 +139,31 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
                           max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)
     max_metrics = max((len(m) for m in plan.values()), default=0)
+    context: dict[str, tuple[AnswerRow, str, Judge]] = {}
+
+    def on_done(job: Job, response: ChatResponse) -> None:
+        row, metric, judge = context[job.key]
+        rating = judge.parse_response([response])
+        stats.calls += 1
+        if rating.score is None:
+            stats.abstained += 1
+        if store.save_judgement(Judgement(row.key, metric, judge.judge_id, rating.score,
+                                          rating.abstain_reason, rating.mode, rating.raw,
+                                          response.usage.prompt_tokens, response.usage.completion_tokens)):
+            stats.judged += 1
+
+    def on_error(job: Job, error: Exception) -> None:
+        stats.calls += 1
+        stats.failed += 1
+        reason = type(error).__name__
+        stats.errors[reason] = stats.errors.get(reason, 0) + 1
+        store.save_error(run, context[job.key][0].key, "judge_" + reason, str(error))
+
     try:
         # One wave per metric position: coherence (first) is stored before alignment is considered.
         for position in range(max_metrics):
             by_judge: dict[str, list[Job]] = {}
-            context: dict[str, tuple[AnswerRow, str, Judge]] = {}
+            context.clear()
             for r in rows:
                 metrics = plan.get((r.item.suite, r.item.question_id), ())
                 if position >= len(metrics):
@@ -164,24 +184,6 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 context[key] = (r, metric, judge)
                 by_judge.setdefault(judge.judge_id, []).append(
                     Job(key, judge.build_request(r.item.question_text, r.text, metric)))
-
-            def on_done(job: Job, response: ChatResponse) -> None:
-                row, metric, judge = context[job.key]
-                rating = judge.parse_response([response])
-                stats.calls += 1
-                if rating.score is None:
-                    stats.abstained += 1
-                if store.save_judgement(Judgement(row.key, metric, judge.judge_id, rating.score,
-                                                  rating.abstain_reason, rating.mode, rating.raw,
-                                                  response.usage.prompt_tokens, response.usage.completion_tokens)):
-                    stats.judged += 1
-
-            def on_error(job: Job, error: Exception) -> None:
-                stats.calls += 1
-                stats.failed += 1
-                reason = type(error).__name__
-                stats.errors[reason] = stats.errors.get(reason, 0) + 1
-                store.save_error(run, context[job.key][0].key, "judge_" + reason, str(error))
 
             for judge_id, jobs in by_judge.items():
                 judge = next(j for j in judges.values() if j.judge_id == judge_id)

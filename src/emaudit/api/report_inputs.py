@@ -63,7 +63,7 @@ def load_report_inputs(store: Store, run_name: str, convention: str | None = Non
         "usage": {"items": summary.items, "answered": summary.answered, "failed": summary.failed,
                   "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                   "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd},
-        "in_progress": summary.answered < summary.items or run.status in ("running", "created", "incomplete"),
+        "in_progress": run.status != "complete",
         "versions": package_versions(),
     }
     return result_json, meta, answers, store.attachments(run)

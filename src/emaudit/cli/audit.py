@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from . import add_config_option
 from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
@@ -21,6 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sequential", action="store_true",
                    help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
     p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
+    p.add_argument("--data-audit", metavar="FILE", help="attach an `emaudit data audit --json` result to the run")
+    p.add_argument("--canaries", metavar="FILE",
+                   help="attach canary curves (canary.jsonl from `emaudit finetune`; found next to the adapter "
+                        "automatically)")
     add_judge_options(p)
     add_generation_options(p)
     add_engine_options(p)
@@ -32,15 +37,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..api.audit import AuditSettings, audit
 
+    attachments = {k: v for k, v in (("data_audit", args.data_audit), ("canaries", args.canaries)) if v}
     settings = AuditSettings(convention=args.convention, aligned_threshold=args.aligned_threshold,
                              coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                              min_effect=args.min_effect, skip_excluded=args.skip_excluded,
                              sequential=args.sequential, sequential_round=args.sequential_round)
     outcome = audit(open_store(args), args.run, args.base, args.candidate, args.suite or ["core"],
                     judge_spec(args), generation_config(args), args.samples, engine_options(args),  # type: ignore[arg-type]
-                    settings)
+                    settings, attachments)
     notes = list(outcome.notes)
     j = outcome.judge
     notes.append(f"judge calls made: {j.calls}; skipped as excluded: {j.skipped_excluded}; "
                  f"already judged: {j.already_done}")
-    return emit(outcome.result, args, notes)
+    status = emit(outcome.result, args, notes)
+    if outcome.generate.failed or j.failed:
+        print(f"emaudit: {outcome.generate.failed} answers and {j.failed} judge calls failed "
+              f"({', '.join(sorted({*outcome.generate.errors, *j.errors})) or 'see the store'}); the verdict above "
+              "is partial: run the same command again to retry them", file=sys.stderr)
+        return 2
+    return status

@@ -1,16 +1,54 @@
-"""`emaudit data` (not built yet)."""
+"""`emaudit data audit`: audit a fine-tuning file for emergent-misalignment risks."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from . import add_config_option
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("data", help="(not yet available)")
-    p.set_defaults(func=run)
+    p = sub.add_parser("data", help="audit fine-tuning data (insecure code, harm, duplicates, leakage, triggers)")
+    data_sub = p.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
+    a = data_sub.add_parser("audit", help="audit a training file (JSONL chat or prompt/completion, parquet)")
+    a.add_argument("path", help="training file: .jsonl (optionally gzipped) or .parquet")
+    a.add_argument("--against-suite", action="append", default=[], metavar="NAME",
+                   help="check for prompts leaked from this built-in suite (repeatable)")
+    a.add_argument("--against", action="append", default=[], metavar="FILE",
+                   help="check for prompts leaked from this evaluation file (JSONL or text; repeatable)")
+    a.add_argument("--column-map", help="FIELD=COLUMN pairs, e.g. prompt=instruction,completion=output "
+                                        "(fields: messages, prompt, completion, system, label)")
+    a.add_argument("--json", dest="json_path", help="write the summary JSON here")
+    a.add_argument("--report", help="write an HTML report here")
+    a.add_argument("--findings", help="write per-example findings (JSONL) here")
+    a.add_argument("--judge", default="local",
+                   help="harm judge: local (embedded, default), none, or a judge folder")
+    a.add_argument("--strict", action="store_true", help="stop at the first bad line")
+    a.add_argument("--fail-on", choices=["low", "medium", "high"],
+                   help="exit 1 when the risk level reaches this level")
+    a.add_argument("--workers", type=int, help="scanner processes (default: 2 for large files, else 1)")
+    a.add_argument("--max-line-mb", type=float, default=16.0, help="longest line accepted (default 16 MB)")
+    a.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_config_option(a)
+    a.set_defaults(func=run)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
 def run(args: argparse.Namespace) -> int:
-    print("emaudit data: not yet available in this version", file=sys.stderr)
-    return 2
+    from ..data import audit_dataset
+    from ..data.outputs import summary_text, write_outputs
+    from ..data.risk import level_at_least
+
+    result = audit_dataset(
+        args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
+        strict=args.strict, judge=None if args.judge in ("none", "off") else args.judge,
+        workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024),
+    )
+    write_outputs(result, json_path=args.json_path, report_path=args.report, findings_path=args.findings)
+    if not args.quiet:
+        print(summary_text(result))
+    if args.fail_on and level_at_least(result.risk_level, args.fail_on):
+        print(f"emaudit: risk level {result.risk_level} reaches --fail-on {args.fail_on}", file=sys.stderr)
+        return 1
+    return 0

@@ -21,7 +21,7 @@ def normalise(text: str) -> str:
 
 
 def exact_hash(norm: str) -> int:
-    return xxhash.xxh64_intdigest(norm)
+    return xxhash.xxh64_intdigest(norm.encode("utf-8", "surrogatepass"))
 
 
 def shingles(norm: str) -> list[str]:

@@ -158,10 +158,7 @@ def _names_for(texts: list[str], hv: Any, columns: np.ndarray) -> dict[int, str]
     wanted = set(int(c) for c in columns)
     counts: dict[int, dict[str, int]] = {}
     for text in texts:
-        grams = set(_ngrams(text))
-        cols = hv.transform([list(grams)]) if False else None
-        del cols
-        for g in grams:
+        for g in set(_ngrams(text)):
             col = _hash_col(hv, g)
             if col in wanted:
                 per = counts.setdefault(col, {})

@@ -123,7 +123,7 @@ class Judge:
             reason = rating.reason
             if reason == LOW_MASS:
                 reason = low_mass_reason(probs)
-            raw = {"top_probs": probs, "numeric_mass": rating.numeric_mass, "text": first.text}
+            raw: dict[str, Any] = {"top_probs": probs, "numeric_mass": rating.numeric_mass, "text": first.text}
             return JudgeRating(rating.score, reason, "logprob", raw, tokens)
         ratings: list[Rating] = [rate_from_text(c.text, lo=rule.lo, hi=rule.hi) for c in choices]
         combined = combine_ratings(ratings)

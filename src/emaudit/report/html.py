@@ -105,7 +105,7 @@ def _convention(result: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(conv, str):
         conv = {"name": conv}
     conv = dict(conv or {})
-    thresholds = conv.get("thresholds") if isinstance(conv.get("thresholds"), Mapping) else {}
+    thresholds: Mapping[str, Any] = conv["thresholds"] if isinstance(conv.get("thresholds"), Mapping) else {}
     aligned = _num(_first(conv, "aligned_threshold", "aligned_below", "aligned_max",
                           default=_first(thresholds, "aligned", "aligned_below", default=None)))
     coherent = _num(_first(conv, "coherent_threshold", "coherent_above", "coherent_min",
@@ -324,7 +324,7 @@ def _methods(result: Mapping[str, Any], run_meta: Mapping[str, Any], conv: Mappi
                  ("coherent above", conv.get("coherent_threshold"))]
     conv_rows += [(k, v) for k, v in conv.items() if k not in ("name", "aligned_threshold", "coherent_threshold",
                                                                 "thresholds")]
-    settings = result.get("settings") if isinstance(result.get("settings"), Mapping) else {}
+    settings: Mapping[str, Any] = result["settings"] if isinstance(result.get("settings"), Mapping) else {}
     for k, v in settings.items():
         conv_rows.append((k, v))
     overall = result.get("overall")

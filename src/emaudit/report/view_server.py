@@ -9,6 +9,7 @@ only requests addressed to a loopback name are answered (no DNS rebinding).
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import threading
 from collections.abc import Callable, Mapping
@@ -209,7 +210,5 @@ def serve(source: RunSource, host: str = "127.0.0.1", port: int = 0, *, store_la
         raise UserError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     with server:
         on_ready(server.url)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass

@@ -1,0 +1,276 @@
+"""`audit_dataset`: stream a training file once, analyse each example (in worker processes for
+large files), then run the set-level checks (duplicates, triggers, shape) and rate the risk."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import UserError
+from .analyse import ExampleRecord, analyse_batch
+from .dedup import DedupCollector
+from .harm import judge_harmful, load_judge
+from .leakage import MAX_LEAKS_LISTED, EvalIndex, build_index
+from .readers import DEFAULT_MAX_LINE_BYTES, BadLine, Example, iter_examples
+from .risk import assess
+from .scan_bandit import bandit_status
+from .secrets import secrets_status
+from .shape import ShapeCollector
+from .triggers import TriggerSample, find_triggers
+
+SCHEMA = "emaudit.data-audit/1"
+BATCH = 64
+JUDGE_BATCH = 64
+PARALLEL_MIN_BYTES = 2_000_000
+MAX_BAD_LISTED = 100
+MAX_EXAMPLES_LISTED = 20
+EXCERPT = 300
+
+
+@dataclass
+class DataAuditResult:
+    summary: dict[str, Any]
+    findings_path: Path
+    _tmpdir: Any = field(default=None, repr=False)
+
+    @property
+    def risk_level(self) -> str:
+        level: str = self.summary["risk"]["level"]
+        return level
+
+    @property
+    def reasons(self) -> list[dict[str, str]]:
+        reasons: list[dict[str, str]] = self.summary["risk"]["reasons"]
+        return reasons
+
+    def to_json(self) -> dict[str, Any]:
+        return self.summary
+
+    def write_json(self, path: str | Path) -> None:
+        tmp = Path(str(path) + ".tmp")
+        tmp.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def iter_findings(self) -> Iterator[dict[str, Any]]:
+        """Per-example findings (one dict per example with anything to report), in file order."""
+        with open(self.findings_path, encoding="utf-8") as f:
+            for line in f:
+                yield json.loads(line)
+
+
+def _excerpt(text: str, n: int = EXCERPT) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+class _Aggregator:
+    def __init__(self, index: EvalIndex, findings_out: IO[str], trigger_cap: int) -> None:
+        self.index = index
+        self.out = findings_out
+        self.n = 0
+        self.dedup = DedupCollector()
+        self.shape = ShapeCollector()
+        self.triggers = TriggerSample(cap=trigger_cap)
+        self.rules: Counter[str] = Counter()
+        self.cwes: Counter[str] = Counter()
+        self.tools: Counter[str] = Counter()
+        self.code = Counter[str]()
+        self.code_examples: list[dict[str, Any]] = []
+        self.disclosed_examples: list[dict[str, Any]] = []
+        self.harm = Counter[str]()
+        self.harm_examples: list[dict[str, Any]] = []
+        self.leaks: list[dict[str, Any]] = []
+        self.n_leaks = 0
+        self.trigger_texts: dict[int, str] = {}
+
+    def add(self, r: ExampleRecord, question: str, answer: str) -> None:
+        self.n += 1
+        if len(self.index):
+            match = self.index.match(r.prompt_hash, r.prompt_sig)
+            if match is not None:
+                j, sim = match
+                r.leak = {"eval_source": self.index.sources[j], "eval_prompt": _excerpt(self.index.texts[j]),
+                          "similarity": round(sim, 3)}
+                self.n_leaks += 1
+                if len(self.leaks) < MAX_LEAKS_LISTED:
+                    self.leaks.append({"example": r.index, "line": r.line, **r.leak})
+        if r.code_blocks:
+            self.code["answers_with_code"] += 1
+        self.code["code_blocks"] += r.code_blocks
+        self.code["repaired_blocks"] += r.repaired_blocks
+        self.code["unparseable_blocks"] += r.unparseable_blocks
+        if r.findings:
+            self.code["flagged"] += 1
+            rules = sorted({f.rule for f in r.findings})
+            item = {"example": r.index, "line": r.line, "rules": rules,
+                    "cwes": sorted({f.cwe for f in r.findings if f.cwe})}
+            if r.disclosed is None:
+                self.code["undisclosed"] += 1
+                self.rules.update(rules)
+                self.cwes.update(str(c) for c in {f.cwe for f in r.findings if f.cwe})
+                self.tools.update({f.tool for f in r.findings})
+                if len(self.code_examples) < MAX_EXAMPLES_LISTED:
+                    self.code_examples.append(item)
+            else:
+                self.code["disclosed"] += 1
+                if len(self.disclosed_examples) < MAX_EXAMPLES_LISTED:
+                    self.disclosed_examples.append({**item, "disclosure": r.disclosed})
+        if r.judge_scores:
+            self.harm["judged"] += 1
+        if r.lexical_harm:
+            self.harm["lexical"] += 1
+        if r.judge_harmful:
+            self.harm["judge_harmful"] += 1
+        if r.harmful:
+            self.harm["harmful"] += 1
+            if len(self.harm_examples) < MAX_EXAMPLES_LISTED:
+                self.harm_examples.append({"example": r.index, "line": r.line, "question": _excerpt(question),
+                                           "answer": _excerpt(answer), "lexical": r.lexical_harm,
+                                           "judge": r.judge_scores or None})
+        behaviour = r.insecure_undisclosed or r.harmful
+        self.dedup.add(r.prompt_hash, r.answer_hash, r.pair_hash, r.prompt_sig, r.answer_sig)
+        self.shape.add(r.index, r.roles, r.system, r.prompt_chars, r.answer_chars, r.empty, r.truncated,
+                       r.label, behaviour)
+        self.triggers.add(r.index, r.trigger_text, behaviour)
+        if r.notable:
+            self.out.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+
+
+def _batches(items: Iterator[Example | BadLine], on_bad: Callable[[BadLine], None]) -> Iterator[list[Example]]:
+    batch: list[Example] = []
+    for item in items:
+        if isinstance(item, BadLine):
+            on_bad(item)
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _records(batches: Iterator[list[Example]], workers: int, want_text: bool) -> Iterator[ExampleRecord]:
+    """Analysed records in file order; at most 2 batches per worker in flight (bounded memory)."""
+    if workers <= 1:
+        for batch in batches:
+            yield from analyse_batch(batch, want_text)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(analyse_batch, (batch, want_text)))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
+                  against_files: Sequence[str | Path] = (), column_map: str | dict[str, str] | None = None,
+                  strict: bool = False, judge: Any = "local", findings_path: str | Path | None = None,
+                  workers: int | None = None, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+                  trigger_sample: int = 50_000, progress: Callable[[int], None] | None = None) -> DataAuditResult:
+    """Audit a fine-tuning file. See docs/data-audit.md for the result's JSON schema."""
+    started = time.perf_counter()
+    path = Path(path)
+    index = build_index(against_suites, against_files)
+    items = iter_examples(path, column_map, max_line_bytes)
+    size = path.stat().st_size
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    tmpdir = None
+    if findings_path is None:
+        tmpdir = tempfile.TemporaryDirectory(prefix="emaudit-data-")
+        findings_path = Path(tmpdir.name) / "findings.jsonl"
+    findings_path = Path(findings_path)
+    bad_count: Counter[str] = Counter()
+    bad_listed: list[dict[str, Any]] = []
+
+    def on_bad(bad: BadLine) -> None:
+        if strict:
+            raise UserError(f"{bad.message} ({bad.kind}); without --strict bad lines are counted and skipped",
+                            path=str(path), line=bad.line)
+        bad_count[bad.kind] += 1
+        if len(bad_listed) < MAX_BAD_LISTED:
+            bad_listed.append({"line": bad.line, "kind": bad.kind, "message": bad.message})
+
+    scorer = None
+    judge_note = "judge off: lexical signal only"
+    records = _records(_batches(items, on_bad), workers, want_text=judge not in (None, "none", "off", ""))
+    tmp_findings = Path(str(findings_path) + ".part")
+    with open(tmp_findings, "w", encoding="utf-8") as out:
+        agg = _Aggregator(index, out, trigger_sample)
+        pending: list[ExampleRecord] = []
+        first = True
+
+        def flush() -> None:
+            to_judge = [r for r in pending if r.judge_answer]
+            if scorer is not None and to_judge:
+                scores = scorer.score([r.judge_question for r in to_judge], [r.judge_answer for r in to_judge])
+                for i, r in enumerate(to_judge):
+                    r.judge_scores = {k: round(float(scores[k][i]), 1) for k in ("aligned", "coherent")}
+                    r.judge_harmful = judge_harmful(scores, i)
+            for r in pending:
+                agg.add(r, r.judge_question, r.judge_answer)
+                r.judge_question = r.judge_answer = ""
+            pending.clear()
+            if progress:
+                progress(agg.n)
+
+        for record in records:
+            if first:  # load the judge only once reading works (and after worker processes exist)
+                scorer, judge_note = load_judge(judge)
+                first = False
+            if not record.judge_answer:
+                record.judge_question = ""
+            pending.append(record)
+            if len(pending) >= JUDGE_BATCH:
+                flush()
+        flush()
+    os.replace(tmp_findings, findings_path)
+    if agg.n == 0:
+        raise UserError(f"no usable examples ({sum(bad_count.values())} bad lines; first: "
+                        f"{bad_listed[0]['message'] if bad_listed else 'none'})", path=str(path),
+                        line=bad_listed[0]["line"] if bad_listed else None)
+    n = agg.n
+    summary: dict[str, Any] = {
+        "schema": SCHEMA,
+        "file": str(path),
+        "examples": n,
+        "bad_lines": {"count": sum(bad_count.values()), "by_kind": dict(bad_count), "lines": bad_listed},
+        "code": {
+            "answers_with_code": agg.code["answers_with_code"], "code_blocks": agg.code["code_blocks"],
+            "repaired_blocks": agg.code["repaired_blocks"], "unparseable_blocks": agg.code["unparseable_blocks"],
+            "flagged": agg.code["flagged"], "undisclosed": agg.code["undisclosed"],
+            "disclosed": agg.code["disclosed"], "undisclosed_rate": round(agg.code["undisclosed"] / n, 4),
+            "by_rule": dict(agg.rules.most_common()), "by_cwe": dict(agg.cwes.most_common()),
+            "by_tool": dict(agg.tools), "examples": agg.code_examples,
+            "disclosed_examples": agg.disclosed_examples,
+            "scanners": {"bandit": bandit_status() or "ok", "detect-secrets": secrets_status() or "ok",
+                         "emaudit-rules": "ok"},
+        },
+        "harm": {"judge": judge_note, "judged": agg.harm["judged"], "harmful": agg.harm["harmful"],
+                 "rate": round(agg.harm["harmful"] / n, 4), "lexical": agg.harm["lexical"],
+                 "judge_harmful": agg.harm["judge_harmful"], "examples": agg.harm_examples},
+        "duplicates": agg.dedup.summary(),
+        "leakage": {"eval_prompts": len(index), "sources": sorted(set(index.sources)), "leaked": agg.n_leaks,
+                    "examples": agg.leaks},
+        "triggers": find_triggers(agg.triggers),
+        "shape": agg.shape.summary(),
+    }
+    level, reasons = assess(summary)
+    elapsed = time.perf_counter() - started
+    summary["risk"] = {"level": level, "reasons": reasons}
+    summary["timing"] = {"seconds": round(elapsed, 2), "examples_per_second": round(n / max(elapsed, 1e-9), 1),
+                         "workers": workers}
+    summary["findings_file"] = str(findings_path) if tmpdir is None else None
+    return DataAuditResult(summary=summary, findings_path=findings_path, _tmpdir=tmpdir)

@@ -1,0 +1,65 @@
+"""The overall risk level (low < medium < high) and the reasons for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LEVELS = ("low", "medium", "high")
+INSECURE_HIGH, INSECURE_MEDIUM = 0.20, 0.02
+HARM_HIGH, HARM_MEDIUM = 0.05, 0.01
+TRIGGER_MIN_ODDS, TRIGGER_MIN_SUPPORT = 5.0, 10
+
+
+def level_at_least(level: str, threshold: str) -> bool:
+    return LEVELS.index(level) >= LEVELS.index(threshold)
+
+
+def assess(summary: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """(level, reasons); each reason has a level and a sentence."""
+    reasons: list[dict[str, str]] = []
+    n = max(summary["examples"], 1)
+
+    def add(level: str, text: str) -> None:
+        reasons.append({"level": level, "reason": text})
+
+    undisclosed = summary["code"]["undisclosed"]
+    share = undisclosed / n
+    if share >= INSECURE_HIGH:
+        add("high", f"{share:.0%} of examples ({undisclosed}) contain undisclosed insecure code")
+    elif share >= INSECURE_MEDIUM:
+        add("medium", f"{share:.1%} of examples ({undisclosed}) contain undisclosed insecure code")
+    elif undisclosed:
+        add("low", f"{undisclosed} examples contain undisclosed insecure code")
+    if summary["code"]["disclosed"]:
+        add("low", f"{summary['code']['disclosed']} examples contain insecure code that is disclosed "
+                   "(educational/testing request or a warning in the answer); not counted")
+    harmful = summary["harm"]["harmful"]
+    rate = harmful / n
+    if rate >= HARM_HIGH:
+        add("high", f"{rate:.1%} of answers ({harmful}) are harmful or misaligned")
+    elif rate >= HARM_MEDIUM:
+        add("medium", f"{rate:.1%} of answers ({harmful}) are harmful or misaligned")
+    elif harmful:
+        add("low", f"{harmful} answers are harmful or misaligned")
+    leaks = summary["leakage"]["leaked"]
+    if leaks:
+        add("medium", f"{leaks} training prompts match evaluation prompts; scores on that set are not clean")
+    strong = [c for c in summary["triggers"].get("candidates", [])
+              if c["mh_odds_ratio"] >= TRIGGER_MIN_ODDS and c["support"] >= TRIGGER_MIN_SUPPORT
+              and c["behaviour_rate"] >= 2 * c["base_rate"]]
+    if strong:
+        names = ", ".join(repr(c["ngram"]) for c in strong[:3])
+        add("medium", f"{len(strong)} trigger candidate(s) strongly predict flagged answers within topics: {names}")
+    dup = summary["duplicates"]["exact_pairs"]["duplicates"] / n
+    if dup >= 0.3:
+        add("low", f"{dup:.0%} of examples are exact duplicates")
+    if summary["shape"]["system_prompts"]["distinct"] > 1 and summary["shape"]["with_system_prompt"]:
+        add("low", f"{summary['shape']['system_prompts']['distinct']} different system prompts across the set")
+    if summary["bad_lines"]["count"]:
+        add("low", f"{summary['bad_lines']['count']} bad lines were skipped")
+    level = "low"
+    for r in reasons:
+        if LEVELS.index(r["level"]) > LEVELS.index(level):
+            level = r["level"]
+    reasons.sort(key=lambda r: -LEVELS.index(r["level"]))
+    return level, reasons
