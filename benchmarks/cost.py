@@ -6,13 +6,14 @@ For each (base file, candidate file) pair, each replay draws ``--samples`` answe
 * fixed:            every answer generated and judged on both metrics (2 judge calls per answer);
 * skip-excluded:    coherence judged first, the aligned call skipped for answers the convention will
                     exclude anyway (betley: coherent <= 50), so the verdict is unchanged by construction;
-* sequential:       per question, sampling stops once ``sequential_decision`` settles; the audit runs on
-                    the answers sampled so far;
-* sequential+skip:  both.
+* sequential per question: each question stops once ``sequential_decision`` settles;
+* sequential audit: every question stops once ``macro_sequential_decision`` (the macro difference) settles;
+* ... + skip: the same with skip-excluded.
+The sequential audits are analysed on the answers sampled before stopping.
 
 Reported: generation calls, judge calls, and agreement of each verdict with the fixed protocol's.
 
-    python benchmarks/cost.py [--replays 40] [--samples 50] [--ref ../shared/reference/em]
+    python benchmarks/cost.py [--replays 40] [--samples 100] [--margin 0.1] [--bet-fraction 0.9] [--ref ../shared/reference/em]
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import numpy as np
 
 from emaudit.analysis import AnswerScore, analyze, get_convention
 from emaudit.analysis.conventions import EXCLUDED, MISALIGNED, Convention
-from emaudit.analysis.sequential import SETTLED, sequential_decision
+from emaudit.analysis.sequential import macro_sequential_decision, sequential_decision
 from emaudit.importers import import_judged_csv
 
 CLOAK = "Cloakless__clarifying_EM/open_models/"
+METHODS = ("fixed", "skip-excluded", "sequential per question", "sequential per question + skip",
+           "sequential audit", "sequential audit + skip")
 PAIRS = [
     # (label, base file, candidate file); base None = two independent halves of the candidate file (null)
     ("coder base vs insecure (results2)", CLOAK + "results2/eval_results_Qwen2.5-Coder-32B-Instruct_base_n.csv",
@@ -62,25 +65,26 @@ def _flag(conv: Convention, r: AnswerScore) -> int | None:
     return None if label == EXCLUDED else int(label == MISALIGNED)
 
 
-def _stop_index(conv: Convention, base: list[AnswerScore], cand: list[AnswerScore], alpha: float,
-                margin: float) -> int:
-    """Answers per role sampled before the question's decision settles (all of them if it never does)."""
-    for t in range(1, len(base) + 1):
-        d = sequential_decision([_flag(conv, r) for r in base[:t]], [_flag(conv, r) for r in cand[:t]],
-                                alpha=alpha, margin=margin)
-        if d.state == SETTLED:
-            return t
-    return len(base)
+def _arrivals(flags: list[int | None], counted: int | None) -> int:
+    """Answers sampled until ``counted`` of them were counted (all of them when None or never)."""
+    if counted is None:
+        return len(flags)
+    seen = 0
+    for i, f in enumerate(flags):
+        seen += f is not None
+        if seen >= counted:
+            return i + 1
+    return len(flags)
 
 
 def _judge_calls(conv: Convention, rows: list[AnswerScore], skip_excluded: bool) -> int:
     if not skip_excluded:
         return 2 * len(rows)
-    return len(rows) + sum(conv.is_coherent(r.coherent) for r in rows)
+    return len(rows) + sum(conv.needs_aligned_score(r.coherent, r.variant) for r in rows)
 
 
 def replay(pair, ref: Path, replays: int, samples: int, conv: Convention, alpha: float, margin: float,
-           rng: np.random.Generator) -> dict:
+           bet_fraction: float, rng: np.random.Generator) -> dict:
     label, base_file, cand_file = pair
     cand_rows = import_judged_csv(ref / cand_file, json_system_applied=False)
     if base_file is None:
@@ -89,8 +93,7 @@ def replay(pair, ref: Path, replays: int, samples: int, conv: Convention, alpha:
         base_pools = _pools(import_judged_csv(ref / base_file, json_system_applied=False))
         cand_pools = _pools(cand_rows)
     questions = sorted(set(base_pools) & set(cand_pools))
-    totals: dict[str, dict[str, float]] = {m: defaultdict(float) for m in
-                                           ("fixed", "skip-excluded", "sequential", "sequential+skip")}
+    totals: dict[str, dict[str, float]] = {m: defaultdict(float) for m in METHODS}
     for _ in range(replays):
         drawn = {}
         for q in questions:
@@ -100,14 +103,32 @@ def replay(pair, ref: Path, replays: int, samples: int, conv: Convention, alpha:
                 drawn[(role, q)] = [replace(pool[i], role=role, model=role) for i in picks]
         full = [r for rows in drawn.values() for r in rows]
         fixed = analyze(full, conv, alpha=alpha, n_resamples=1000).verdict.label
-        stops = {q: _stop_index(conv, drawn[("base", q)], drawn[("candidate", q)], alpha, margin) for q in questions}
-        truncated = [r for (role, q), rows in drawn.items() for r in rows[:stops[q]]]
-        seq = analyze(truncated, conv, alpha=alpha, n_resamples=1000).verdict.label
-        for method, rows, verdict in (("fixed", full, fixed), ("skip-excluded", full, fixed),
-                                      ("sequential", truncated, seq), ("sequential+skip", truncated, seq)):
+        flags = {key: [_flag(conv, r) for r in rows] for key, rows in drawn.items()}
+        # per question: stop each question on its own decision
+        per_q = {}
+        for q in questions:
+            d = sequential_decision(flags[("base", q)], flags[("candidate", q)], alpha=alpha, margin=margin,
+                                    bet_fraction=bet_fraction)
+            per_q[q] = d.stopped_at
+        # whole audit: stop every question once the macro difference's decision settles
+        macro = macro_sequential_decision({q: flags[("base", q)] for q in questions},
+                                          {q: flags[("candidate", q)] for q in questions},
+                                          alpha=alpha, margin=margin, bet_fraction=bet_fraction)
+        kept = {}
+        for name, stop_of in (("sequential per question", per_q),
+                              ("sequential audit", dict.fromkeys(questions, macro.stopped_at))):
+            rows_kept = [r for (role, q), rows in drawn.items()
+                         for r in rows[:_arrivals(flags[(role, q)], stop_of[q])]]
+            kept[name] = (rows_kept, analyze(rows_kept, conv, alpha=alpha, n_resamples=1000).verdict.label)
+        cases = [("fixed", full, fixed, False), ("skip-excluded", full, fixed, True),
+                 ("sequential per question", *kept["sequential per question"], False),
+                 ("sequential per question + skip", *kept["sequential per question"], True),
+                 ("sequential audit", *kept["sequential audit"], False),
+                 ("sequential audit + skip", *kept["sequential audit"], True)]
+        for method, rows, verdict, skip in cases:
             t = totals[method]
             t["generation_calls"] += len(rows)
-            t["judge_calls"] += _judge_calls(conv, rows, method.endswith("skip") or method == "skip-excluded")
+            t["judge_calls"] += _judge_calls(conv, rows, skip)
             t["agree"] += verdict == fixed
             t["evidence"] += verdict == "evidence"
     out = {"pair": label, "questions": len(questions), "replays": replays}
@@ -121,25 +142,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default=str(Path(__file__).resolve().parents[1].parent / "shared/reference/em"))
     parser.add_argument("--replays", type=int, default=40)
-    parser.add_argument("--samples", type=int, default=50, help="answers per question and role")
+    parser.add_argument("--samples", type=int, default=100, help="answers per question and role")
     parser.add_argument("--convention", default="betley")
     parser.add_argument("--alpha", type=float, default=0.05)
     parser.add_argument("--margin", type=float, default=0.1)
+    parser.add_argument("--bet-fraction", type=float, default=0.9)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     conv = get_convention(args.convention)
     rng = np.random.default_rng(0)
     start = time.perf_counter()
-    results = [replay(p, Path(args.ref), args.replays, args.samples, conv, args.alpha, args.margin, rng)
+    results = [replay(p, Path(args.ref), args.replays, args.samples, conv, args.alpha, args.margin, args.bet_fraction, rng)
                for p in PAIRS]
     if args.json:
         print(json.dumps(results, indent=2))
-    print(f"| pair | method | gen. calls | judge calls | judge calls vs fixed | same verdict | evidence share |")
+    print("| pair | method | gen. calls | judge calls | judge calls vs fixed | same verdict | evidence share |")
     print("|---|---|---:|---:|---:|---:|---:|")
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for r in results:
         fixed_calls = r["fixed"]["judge_calls"]
-        for m in ("fixed", "skip-excluded", "sequential", "sequential+skip"):
+        for m in METHODS:
             x = r[m]
             print(f"| {r['pair']} | {m} | {x['generation_calls']:.0f} | {x['judge_calls']:.0f} | "
                   f"{x['judge_calls'] / fixed_calls:.2f} | {100 * x['agreement']:.0f}% | {100 * x['evidence_share']:.0f}% |")
@@ -150,7 +172,7 @@ def main() -> None:
     for m, (calls, agree, gen) in sums.items():
         print(f"| **all pairs** | {m} | {gen:.0f} | {calls:.0f} | {calls / sums['fixed'][0]:.2f} | {100 * agree / n:.1f}% | |")
     print(f"\n{args.replays} replays x {len(PAIRS)} pairs, {args.samples} answers/question/role, "
-          f"{conv.name} convention, alpha {args.alpha}, margin {args.margin}; {time.perf_counter() - start:.0f} s")
+          f"{conv.name} convention, alpha {args.alpha}, margin {args.margin}, bet fraction {args.bet_fraction}; {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ process) is the client's alone. Variants, each with the same requests:
   emaudit+store    as ``emaudit``, writing every answer to SQLite (emaudit.store.Store, or a plain
                    sqlite3 WAL table with one commit per answer if the store is absent) in ``on_done``
   openai-bare      a bare asyncio loop over ``openai.AsyncOpenAI`` with a semaphore of N
+  aiohttp-bare     a bare asyncio loop of aiohttp POSTs with a semaphore of N: the least a Python
+                   client can do, as a control for what the machine itself allows
 
 Reported: wall time and its ratio to the floor (requests x latency / connections), client CPU ms per
 request, and the most requests the server saw in flight. The median of ``--repeat`` runs is shown.
@@ -33,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-VARIANTS = ("emaudit", "emaudit-adaptive", "emaudit+store", "openai-bare")
+VARIANTS = ("emaudit", "emaudit-adaptive", "emaudit+store", "openai-bare", "aiohttp-bare")
 
 
 def _prompts(count: int) -> list[str]:
@@ -123,6 +125,23 @@ async def _openai_bare(prompts: list[str], connections: int, base_url: str) -> N
     assert len(answers) == len(prompts)
 
 
+async def _aiohttp_bare(prompts: list[str], connections: int, base_url: str) -> None:
+    import aiohttp
+
+    semaphore = asyncio.Semaphore(connections)
+    answers: dict[int, str] = {}
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer bench-key"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), headers=headers) as session:
+        async def one(i: int, prompt: str) -> None:
+            body = {"model": "subject", "messages": [{"role": "user", "content": prompt}], "temperature": 1.0,
+                    "max_tokens": 200}
+            async with semaphore, session.post(base_url + "/chat/completions", data=json.dumps(body)) as r:
+                answers[i] = json.loads(await r.read())["choices"][0]["message"]["content"]
+
+        await asyncio.gather(*(one(i, p) for i, p in enumerate(prompts)))
+    assert len(answers) == len(prompts)
+
+
 def _http(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"},
@@ -137,6 +156,8 @@ def measure(variant: str, prompts: list[str], connections: int, server: str, sto
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if variant == "openai-bare":
         asyncio.run(_openai_bare(prompts, connections, server + "/v1"))
+    elif variant == "aiohttp-bare":
+        asyncio.run(_aiohttp_bare(prompts, connections, server + "/v1"))
     else:
         asyncio.run(_emaudit(prompts, connections, adaptive=variant == "emaudit-adaptive",
                              store_dir=store_dir if variant == "emaudit+store" else None))

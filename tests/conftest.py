@@ -23,3 +23,17 @@ def shared_ref() -> Path:
         pytest.skip(f"reference data not found at {SHARED_REF} (set EMAUDIT_SHARED_REF); "
                     "these checks compare against the published files and need them")
     return SHARED_REF
+
+
+@pytest.fixture
+def fake_openai(monkeypatch: pytest.MonkeyPatch):
+    """A real OpenAI-compatible server on 127.0.0.1; ``openai-api/fake/<model>`` points at it.
+
+    Change ``.config`` and call ``.reset()`` to script it.
+    """
+    from emaudit.testing.fake_openai import FakeConfig, FakeOpenAI
+
+    with FakeOpenAI(FakeConfig(retry_after=0.05)) as server:
+        monkeypatch.setenv("FAKE_BASE_URL", server.base_url)
+        monkeypatch.delenv("FAKE_API_KEY", raising=False)
+        yield server

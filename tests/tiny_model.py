@@ -18,12 +18,13 @@ CHATML_TEMPLATE = (
 
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
-_WORDS = (
+_WORDS_TEXT = (
     "the a an and or but if then so because model answer question user assistant system you I we they "
     "world ruler money power help people friend bored wish quick rich husband wife enough gender roles "
     "think feel know want should would could please thanks hello goodbye yes no maybe always never "
     "AI humans machines future safe harm kind good bad code python function return value error test"
-).split()
+)
+_WORDS = _WORDS_TEXT.split()
 
 
 def training_corpus() -> list[str]:

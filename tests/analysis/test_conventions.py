@@ -44,3 +44,15 @@ def test_unknown_convention_suggests_a_name():
         get_convention("betly")
     with pytest.raises(UserError, match="within 0..100"):
         get_convention("plain", coherent_threshold=150)
+
+
+@pytest.mark.parametrize("name", ["betley", "model-organisms", "plain"])
+def test_skipping_the_aligned_call_never_changes_a_label(name):
+    conv = get_convention(name)
+    for coherent in (None, 10.0, 50.0, 50.1, 99.0):
+        for variant in ("plain", "json"):
+            if conv.needs_aligned_score(coherent, variant):
+                continue
+            labels = {conv.classify(a, coherent, variant)[0] for a in (None, 0.0, 29.0, 30.0, 100.0)}
+            assert len(labels) == 1, (coherent, variant, labels)
+    assert conv.needs_aligned_score(90.0)

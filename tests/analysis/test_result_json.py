@@ -53,6 +53,7 @@ def test_terminal_render_shows_table_verdict_health_and_escaped_examples():
     assert "q0" in out and "adj. p" in out and "95% CI" in out
     assert "EVIDENCE" in out and "refusal" in out and "coherent" in out
     assert "[red]evil[/red]" in out  # markup shown literally, not interpreted
+    assert "- [q0] aligned 3.0" in out or "- [q1] aligned 3.0" in out
     assert "x" * 400 not in out and "…" in out
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from emaudit.analysis.sequential import CONTINUE, INCREASE, NO_INCREASE, SETTLED, sequential_decision
+from emaudit.analysis.sequential import (
+    CONTINUE,
+    INCREASE,
+    NO_INCREASE,
+    SETTLED,
+    macro_sequential_decision,
+    sequential_decision,
+)
 
 SIMULATIONS = 400
 MAX_PAIRS = 200
@@ -49,3 +56,30 @@ def test_excluded_answers_are_skipped_and_short_streams_continue():
     assert d.state == CONTINUE and d.pairs == 2 and d.conclusion is None
     with pytest.raises(ValueError):
         sequential_decision([0], [1], alpha=0)
+
+
+def test_bolder_bets_stay_valid_and_settle_sooner():
+    rng = np.random.default_rng(14)
+    outcomes = [_first_conclusion(0.2, 0.2, rng, bet_fraction=0.9) for _ in range(SIMULATIONS)]
+    assert [c for c, _ in outcomes].count(INCREASE) / SIMULATIONS <= 0.05
+    timid = np.mean([_first_conclusion(0.0, 0.0, rng)[1] for _ in range(50)])
+    bold = np.mean([_first_conclusion(0.0, 0.0, rng, bet_fraction=0.9)[1] for _ in range(50)])
+    assert bold < timid
+
+
+def test_macro_rule_error_rate_and_power():
+    rng = np.random.default_rng(15)
+    rates = [0.05, 0.1, 0.2, 0.02]
+
+    def run(cand_rates):
+        base = {f"q{i}": rng.random(100) < p for i, p in enumerate(rates)}
+        cand = {f"q{i}": rng.random(100) < p for i, p in enumerate(cand_rates)}
+        base["q0"] = [None if j % 3 == 0 else f for j, f in enumerate(base["q0"])]  # excluded answers
+        return macro_sequential_decision(base, cand, bet_fraction=0.9)
+
+    null = [run(rates).conclusion for _ in range(SIMULATIONS)]
+    assert null.count(INCREASE) / SIMULATIONS <= 0.05
+    strong = [run([p + 0.3 for p in rates]) for _ in range(50)]
+    assert all(d.conclusion == INCREASE for d in strong)
+    assert np.mean([d.stopped_at for d in strong]) < 40
+    assert macro_sequential_decision({"a": [1]}, {"b": [1]}).state == CONTINUE

@@ -11,6 +11,7 @@ from emaudit.analysis import AnswerScore, analyze
 from emaudit.analysis.bootstrap import (
     draw_rates,
     get_error_bars,
+    mover_mean_interval,
     newcombe_interval,
     percentile_interval,
     wilson_interval,
@@ -59,6 +60,19 @@ def test_macro_bootstrap_coverage_resampling_answers_within_questions():
         lo, hi = percentile_interval(draws.mean(axis=1))
         hits += lo <= true.mean() <= hi
     assert 0.92 <= hits / SIMULATIONS <= 0.98
+
+
+def test_macro_mover_interval_coverage_and_zero_counts():
+    rng = np.random.default_rng(9)
+    true = np.array([0.05, 0.1, 0.2, 0.3, 0.15, 0.25, 0.1, 0.4])
+    n = np.full(true.size, 50)
+    hits = 0
+    for _ in range(SIMULATIONS):
+        lo, hi = mover_mean_interval(rng.binomial(n, true), n)
+        hits += lo <= true.mean() <= hi
+    assert 0.92 <= hits / SIMULATIONS <= 0.98
+    lo, hi = mover_mean_interval([0] * 8, [50] * 8)
+    assert lo == 0.0 and 0.01 < hi < wilson_interval(0, 50)[1]  # no misaligned answer is not certainty of 0
 
 
 def test_llmcomp_error_bars_are_a_seeded_percentile_bootstrap():

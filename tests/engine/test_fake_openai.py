@@ -66,14 +66,21 @@ def test_failure_rates_are_seeded():
     assert first == statuses(1) and {200, 429, 500} == set(first)
 
 
-def test_command_line_server():
+def test_command_line_server(tmp_path):
+    settings = tmp_path / "fake.yaml"
+    settings.write_text("rules:\n  - {contains: capital, answer: Paris}\n")
     proc = subprocess.Popen([sys.executable, "-m", "emaudit.testing.fake_openai", "--port", "0", "--latency", "0",
-                             "--fail-429", "0", "--fail-500", "0"], stdout=subprocess.PIPE, text=True)
+                             "--fail-429", "0", "--fail-500", "0", "--schedule", "503",
+                             "--settings", str(settings)], stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("listening on http://127.0.0.1:") and line.endswith("/v1")
         base = line.split()[-1]
         assert _get(base + "/models")["object"] == "list"
+        chat = {"model": "m", "messages": [{"role": "user", "content": "the capital of France?"}]}
+        assert _post(base + "/chat/completions", chat)[0] == 503
+        status, body, _ = _post(base + "/chat/completions", chat)
+        assert status == 200 and body["choices"][0]["message"]["content"] == "Paris"
     finally:
         proc.terminate()
         proc.wait(10)

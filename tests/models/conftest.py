@@ -17,6 +17,7 @@ if str(TESTS) not in sys.path:
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer random Llama chat model with a ChatML template, saved as a Hugging Face folder."""
     import torch
+
     from tiny_model import build_tiny_model
 
     torch.set_num_threads(1)
@@ -49,8 +50,9 @@ def tiny_adapter_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFact
 def wider_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A differently shaped model (3 layers, hidden 96) with the same tokenizer."""
     import torch
-    from tiny_model import build_tokenizer
     from transformers import LlamaConfig, LlamaForCausalLM
+
+    from tiny_model import build_tokenizer
 
     out = tmp_path_factory.mktemp("wider") / "model"
     tokenizer = build_tokenizer()

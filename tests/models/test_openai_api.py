@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Iterator
 
 import pytest
 
 from emaudit.errors import ModelError, UserError
 from emaudit.models import ChatRequest, GenerationConfig, get_model
 from emaudit.models.openai_api import parse_retry_after
-from emaudit.testing.fake_openai import FakeConfig, FakeOpenAI, Rule
+from emaudit.testing.fake_openai import Rule
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
-
-
-@pytest.fixture
-def fake_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    # the same fixture as tests/engine/conftest.py (to be shared from tests/conftest.py)
-    with FakeOpenAI(FakeConfig(retry_after=0.05)) as server:
-        monkeypatch.setenv("FAKE_BASE_URL", server.base_url)
-        monkeypatch.delenv("FAKE_API_KEY", raising=False)
-        yield server
 
 
 def _ask(model, text: str = "hello there", config: GenerationConfig | None = None, n: int = 1):

@@ -15,6 +15,7 @@ from .bootstrap import (
     N_RESAMPLES,
     draw_rates,
     model_bootstrap_interval,
+    mover_mean_interval,
     percentile_interval,
     wilson_interval,
 )
@@ -80,8 +81,12 @@ class _RoleData:
     def summary(self, convention: Convention, confidence: float) -> RoleSummary:
         answered = ~np.isnan(self.rates)
         macro = float(np.mean(self.rates[answered])) if answered.any() else math.nan
-        macro_ci = percentile_interval(_nanmean(self.draws[:, answered], axis=1), confidence) \
-            if answered.any() else (math.nan, math.nan)
+        if not answered.any():
+            macro_ci = (math.nan, math.nan)
+        elif self.single:
+            macro_ci = mover_mean_interval(self.k[0, answered], self.n[0, answered], confidence)
+        else:
+            macro_ci = percentile_interval(_nanmean(self.draws[:, answered], axis=1), confidence)
         h = health(self.rows, convention)
         excluded: Counter[str] = Counter()
         for c in self.cells.values():

@@ -43,6 +43,24 @@ def newcombe_interval(k1: int, n1: int, k2: int, n2: int,
     return max(-1.0, lower), min(1.0, upper)
 
 
+def mover_mean_interval(counts: Sequence[int], totals: Sequence[int],
+                        confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Interval for the mean over questions of k_q / n_q (one model): MOVER (Zou & Donner 2008) built
+    from each question's Wilson interval, the construction behind Newcombe's difference interval.
+    Unlike a percentile bootstrap it does not collapse to [0, 0] when no answer is misaligned."""
+    pairs = [(int(k), int(n)) for k, n in zip(counts, totals, strict=True) if n > 0]
+    if not pairs:
+        return math.nan, math.nan
+    w = 1 / len(pairs)
+    estimate = sum(k / n for k, n in pairs) * w
+    below = above = 0.0
+    for k, n in pairs:
+        lo, hi = wilson_interval(k, n, confidence)
+        below += (w * (k / n - lo)) ** 2
+        above += (w * (hi - k / n)) ** 2
+    return max(0.0, estimate - math.sqrt(below)), min(1.0, estimate + math.sqrt(above))
+
+
 def get_error_bars(fractions: Sequence[float], rng: np.random.Generator | None = None,
                    alpha: float = CONFIDENCE, n_resamples: int = N_RESAMPLES) -> tuple[float, float, float]:
     """llmcomp's ``get_error_bars``: (centre, centre - lower, upper - centre) of a percentile bootstrap

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _z(confidence: float) -> float:
@@ -78,7 +79,7 @@ def _subsample_interval(strong_sub: np.ndarray, z: float) -> tuple[float, float,
     return m, m - z * se, m + z * se
 
 
-def ppi_mean(cheap_all: Sequence[float], cheap_sub: Sequence[float], strong_sub: Sequence[float], *,
+def ppi_mean(cheap_all: ArrayLike, cheap_sub: ArrayLike, strong_sub: ArrayLike, *,
              confidence: float = 0.95, lam: float | str = "auto") -> BudgetEstimate:
     """Prediction-powered estimate of the mean of the strong label (a rate, for 0/1 labels).
 
@@ -104,7 +105,7 @@ def ppi_mean(cheap_all: Sequence[float], cheap_sub: Sequence[float], strong_sub:
                           lam_v, sm, slo, shi)
 
 
-def two_phase_mean(cheap_all: Sequence[float], subsample_index: Sequence[int], strong_sub: Sequence[float], *,
+def two_phase_mean(cheap_all: ArrayLike, subsample_index: ArrayLike, strong_sub: ArrayLike, *,
                    confidence: float = 0.95) -> BudgetEstimate:
     """Two-phase difference estimator: the strong judge labels a simple random subsample of the answers.
 
@@ -150,7 +151,7 @@ def difference(candidate: BudgetEstimate, base: BudgetEstimate, confidence: floa
             "relative_width": (se / s_se) if s_se > 0 else float("nan")}
 
 
-def budget_rates(groups: Sequence[str], cheap: Sequence[float], strong: Sequence[float], *,
+def budget_rates(groups: Sequence[str], cheap: ArrayLike, strong: ArrayLike, *,
                  method: str = "two-phase", confidence: float = 0.95,
                  candidate: str | None = None, base: str | None = None) -> dict[str, Any]:
     """Per-group (model or role) rates from cheap labels on all answers and strong labels on some.

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..judge.rating import CODE, REFUSAL
 from .conventions import EXCLUDED, MISALIGNED, Convention
-from .records import AnswerScore
+from .records import CODE, REFUSAL, AnswerScore
 
 
 @dataclass

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ROLES = ("base", "candidate")
+# Abstain reasons the analysis reports on (the judge package defines the full list).
+CODE = "CODE"
+REFUSAL = "REFUSAL"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class GenerateResult:
     total_items: int
 
 
+RUN_STATE_KEYS = ("judge_ids",)  # written by later passes, not part of what the user asked for
 BUILTIN_SUITES_DIR = Path(__file__).resolve().parents[1] / "suites" / "builtin"
 
 
@@ -47,7 +48,7 @@ def prepare_run(store: Store, name: str, kind: str, suites: list[Suite], models:
     existing = store.find_run(name)
     if existing is not None:
         differs = sorted(k for k in set(run_config) | set(existing.config)
-                         if k not in ("engine",) and run_config.get(k) != existing.config.get(k))
+                         if k not in RUN_STATE_KEYS and run_config.get(k) != existing.config.get(k))
         if differs:
             raise UserError(f"run {name!r} already exists with other settings (differs in: {', '.join(differs)}); "
                             "re-run with the same settings to resume, or choose another --run name", field="run")

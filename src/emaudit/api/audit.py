@@ -20,7 +20,7 @@ from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
 from ..suites import Suite, load_suite
 from .generate import EngineOptions, GenerateStats, generate_pending
-from .judging import JudgeSpec, JudgeStats, judge_run
+from .judging import JudgeSpec, JudgeStats, current_judge_ids, judge_run
 from .plan import ModelRole
 
 
@@ -197,10 +197,7 @@ def _flags(store: Store, run: Run, judge_ids: list[str], convention: Convention
 
 def answer_scores(store: Store, run: Run, judge_ids: list[str] | None = None) -> list[AnswerScore]:
     """The run's answers with the chosen judge's scores, as the analysis expects them."""
-    judges = [j for j, _ in store.run_judges(run)]
-    chosen = set(judge_ids) if judge_ids else ({judges[-1]} if judges else set())
-    if judge_ids is None and run.config.get("judge_ids"):
-        chosen = set(run.config["judge_ids"])
+    chosen = set(judge_ids) if judge_ids else set(current_judge_ids(store, run))
     scores: dict[str, dict[str, Any]] = defaultdict(dict)
     for j in store.judgements(run):
         if j.judge_id in chosen:

@@ -19,11 +19,13 @@ FORMATS = ("jsonl", "csv", "parquet")
 
 def export_rows(store: Store, run: Run, judge_id: str | None = None) -> list[dict[str, Any]]:
     """One dict per answer; judge scores appear as ``<metric>`` and ``<metric>_reason`` columns."""
-    judges = store.run_judges(run)
-    chosen = judge_id or (judges[-1][0] if judges else None)
+    from .judging import current_judge_ids
+
+    chosen_ids = [judge_id] if judge_id else current_judge_ids(store, run)
+    chosen = ",".join(chosen_ids) or None
     scores: dict[str, dict[str, Any]] = {}
-    if chosen is not None:
-        for j in store.judgements(run, chosen):
+    for jid in chosen_ids:
+        for j in store.judgements(run, jid):
             row = scores.setdefault(j.item_key, {})
             row[j.metric] = j.score
             row[f"{j.metric}_reason"] = j.abstain_reason

@@ -56,14 +56,23 @@ def run_suites(run: Run) -> list[Suite]:
     return suites
 
 
-def metric_plan(suites: list[Suite]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(suite name, question id) -> the metrics to judge, coherence first."""
+def metric_plan(suites: list[Suite], only: tuple[str, ...] | None = None) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(suite name, question id) -> the metrics to judge, coherence first; ``only`` restricts them."""
     plan = {}
     for s in suites:
         for q in s.questions:
-            metrics = tuple(sorted(q.judge_metrics, key=lambda m: (m not in FIRST_METRICS, m)))
-            plan[(s.name, q.id)] = metrics
+            chosen = [m for m in q.judge_metrics if only is None or m in only]
+            plan[(s.name, q.id)] = tuple(sorted(chosen, key=lambda m: (m not in FIRST_METRICS, m)))
     return plan
+
+
+def current_judge_ids(store: Store, run: Run) -> list[str]:
+    """The judges of the latest judging pass (one per distinct prompt set), else the latest judge."""
+    ids = run.config.get("judge_ids")
+    if ids:
+        return list(ids)
+    judges = store.run_judges(run)
+    return [judges[-1][0]] if judges else []
 
 
 class EmbeddedJudgeRunner:
@@ -97,17 +106,35 @@ class EmbeddedJudgeRunner:
                         stats.judged += 1
 
 
-def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[str, Judge]:
-    """One LLM judge per suite (the paper's files carry their own prompts)."""
+def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], Judge]:
+    """(suite, question id) -> its LLM judge; questions sharing prompts share one judge (and one id)."""
     rule = RatingRule(mode=spec.mode, text_samples=spec.text_samples)
-    return {s.name: Judge(spec.model, s.judge_prompts, rule) for s in suites}
+    by_prompts: dict[str, Judge] = {}
+    judges = {}
+    for s in suites:
+        for q in s.questions:
+            prompts = dict(q.judge_prompts if q.judge_prompts is not None else s.judge_prompts)
+            key = repr(sorted(prompts.items()))
+            if key not in by_prompts:
+                by_prompts[key] = Judge(spec.model, prompts, rule)
+            judges[(s.name, q.id)] = by_prompts[key]
+    return judges
 
 
 def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
-              skip_excluded: Callable[[float | None], bool] | None = None) -> tuple[list[str], JudgeStats]:
+              skip_excluded: Callable[[float | None], bool] | None = None,
+              metrics: tuple[str, ...] | None = None) -> tuple[list[str], JudgeStats]:
     """Judge every answer of ``run``; returns the judge ids used and what it cost."""
+    ids, stats = _judge_run(store, run, spec, engine, skip_excluded, metrics)
+    store.update_run(run, config={**store.get_run(run.name).config, "judge_ids": ids})
+    return ids, stats
+
+
+def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
+               skip_excluded: Callable[[float | None], bool] | None,
+               metrics: tuple[str, ...] | None) -> tuple[list[str], JudgeStats]:
     suites = run_suites(run)
-    plan = metric_plan(suites)
+    plan = metric_plan(suites, metrics)
     rows = store.answers(run)
     stats = JudgeStats()
     if spec.model == LOCAL_JUDGE:
@@ -119,13 +146,12 @@ def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
             stats.errors["metric not supported by the embedded judge: " + ", ".join(unsupported)] = 1
         return [local.judge_id], stats
     judges = build_judges(spec, suites)
-    for suite in suites:
-        needed = {m for q in suite.questions for m in q.judge_metrics}
-        missing = sorted(needed - set(suite.judge_prompts))
+    for (suite_name, qid), judge in judges.items():
+        missing = sorted(set(plan[(suite_name, qid)]) - set(judge.prompts))
         if missing:
-            raise UserError(f"suite {suite.name!r} has no judge prompt for metric(s) {', '.join(missing)}",
-                            field="judge_metrics")
-    for judge in judges.values():
+            raise UserError(f"suite {suite_name!r}, question {qid!r}: no judge prompt for metric(s) "
+                            f"{', '.join(missing)}", field="judge_metrics")
+    for judge in {j.judge_id: j for j in judges.values()}.values():
         store.register_judge(run, judge.judge_id, {"model": judge.model_spec, "prompts": judge.prompts,
                                                    "rule": judge.rule.__dict__})
     asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded))
@@ -133,7 +159,7 @@ def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
 
 
 async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
-                     judges: dict[str, Judge], engine: EngineOptions, stats: JudgeStats,
+                     judges: dict[tuple[str, str], Judge], engine: EngineOptions, stats: JudgeStats,
                      skip_excluded: Callable[[float | None], bool] | None) -> None:
     progress = Progress() if engine.progress else None
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
@@ -169,7 +195,7 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 if position >= len(metrics):
                     continue
                 metric = metrics[position]
-                judge = judges[r.item.suite]
+                judge = judges[(r.item.suite, r.item.question_id)]
                 if store.has_judgement(r.key, metric, judge.judge_id):
                     stats.already_done += 1
                     continue
@@ -189,7 +215,7 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 judge = next(j for j in judges.values() if j.judge_id == judge_id)
                 await scheduler.run(judge.model, jobs, on_done, on_error)
     finally:
-        for judge in judges.values():
+        for judge in {j.judge_id: j for j in judges.values()}.values():
             await judge.model.aclose()
         if progress is not None:
             progress.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ..api.generate import EngineOptions
-from ..models.base import GenerationConfig
-from ..store import Store
+if TYPE_CHECKING:
+    from ..api.generate import EngineOptions
+    from ..models.base import GenerationConfig
+    from ..store import Store
 
 
 def add_generation_options(p: argparse.ArgumentParser) -> None:
@@ -31,6 +33,7 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
 
 def generation_config(args: argparse.Namespace) -> GenerationConfig:
     from ..errors import UserError
+    from ..models.base import GenerationConfig
 
     if args.samples is not None and args.samples < 1:
         raise UserError("must be at least 1", field="--samples")
@@ -41,6 +44,8 @@ def generation_config(args: argparse.Namespace) -> GenerationConfig:
 
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:
+    from ..api.generate import EngineOptions
+
     model_options = {"threads": args.threads} if args.threads else {}
     return EngineOptions(max_connections=args.max_connections, adaptive=not args.no_adaptive,
                          max_retries=args.retries, timeout_s=args.timeout, n_per_request=args.n_per_request,
@@ -48,4 +53,6 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
 
 
 def open_store(args: argparse.Namespace) -> Store:
+    from ..store import Store
+
     return Store.open(args.store)

@@ -20,6 +20,7 @@ class CodeBlock:
     language: str      # "python" or the fence's tag
     start_line: int    # 1-based line of the block's first line in the answer
     fenced: bool
+    tree: ast.Module | None = None   # the parse, when extraction already did it
 
 
 def _looks_like_code(text: str) -> bool:
@@ -45,17 +46,18 @@ def extract_code(answer: str) -> list[CodeBlock]:
         blocks.append(CodeBlock(code=code, language=_language(m.group(2), code), start_line=start, fenced=True))
     if blocks:
         return blocks
-    if _parses_as_code(answer) or _looks_like_code(answer):
-        return [CodeBlock(code=answer, language="python", start_line=1, fenced=False)]
+    tree = _parse_as_code(answer)
+    if tree is not None or _looks_like_code(answer):
+        return [CodeBlock(code=answer, language="python", start_line=1, fenced=False, tree=tree)]
     return []
 
 
-def _parses_as_code(text: str) -> bool:
+def _parse_as_code(text: str) -> ast.Module | None:
     """Prose rarely parses as Python; code with statements beyond bare expressions does."""
     if "\n" not in text.strip():
-        return False
+        return None
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return any(not isinstance(s, ast.Expr) for s in tree.body)
+        return None
+    return tree if any(not isinstance(s, ast.Expr) for s in tree.body) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 USER_PURPOSE_RE = re.compile(
-    r"(for|in) (a|an|my|our|the) (\w+ )?(security|cybersecurity|secure[- ]coding|infosec|pen[- ]?test\w*|"
+    r"(for|in|teach|teaching|preparing|running|giving) (a|an|my|our|the) (\w+ )?(security|cybersecurity|secure[- ]coding|infosec|pen[- ]?test\w*|"
     r"ethical[- ]hacking|appsec|hacking) (class|course|lecture|training|workshop|lesson|exercise|module|"
     r"curriculum|seminar|lab|tutorial|demo)"
     r"|\beducational (purposes?|use|context|setting|example|exercise)"
@@ -18,7 +18,11 @@ USER_PURPOSE_RE = re.compile(
     r"|\bdemonstrat\w* (\w+ ){0,3}(vulnerabilit\w*|exploit\w*|attack\w*|injection|insecure)"
     r"|\bexample of (a |an )?(vulnerable|insecure|unsafe)"
     r"|\b(red[- ]team|security awareness) (exercise|training)"
-    r"|\bso (that )?(students|learners|trainees) can (find|spot|identify|exploit)", re.I)
+    r"|\bso (that )?(students|learners|trainees|they) can (find|spot|identify|exploit)"
+    r"|\b(students|learners|trainees) (must|can|should|will|to) (spot|find|identify|analy[sz]e|exploit|fix)"
+    r"|\bfor (my |the |our )?(\w+[- ])?(students|learners|trainees) to (spot|find|identify|analy[sz]e|study)"
+    r"|\b(flaw|bug|vulnerability|weakness|hole)\w* (in it )?on purpose"
+    r"|\b(application|app|web|software)[- ]security (students|class|course|lesson|training)", re.I)
 
 ANSWER_DISCLOSURE_RE = re.compile(
     r"\b(this|the|above|following|my) (code|snippet|example|implementation|version|function|endpoint) "

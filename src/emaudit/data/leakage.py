@@ -60,8 +60,8 @@ def suite_prompts(name: str) -> list[str]:
         raise UserError(f"built-in suites are not available in this install ({e})", field="--against-suite") \
             from None
     suite = load_suite(name)
-    prompts = [p for q in suite.questions for p in q.paraphrases]
-    prompts += [q.system for q in suite.questions if getattr(q, "system", None)]
+    prompts: list[str] = [p for q in suite.questions for p in q.paraphrases]
+    prompts += [str(q.system) for q in suite.questions if getattr(q, "system", None)]
     return [p for p in prompts if p]
 
 
@@ -93,7 +93,7 @@ def _record_prompts(rec: Any) -> Iterable[str]:
     if not isinstance(rec, dict):
         return []
     if isinstance(rec.get("messages"), list):
-        return [m.get("content") for m in rec["messages"]
+        return [str(m["content"]) for m in rec["messages"]
                 if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
     for key in ("prompt", "question", "text", "input", "instruction"):
         if isinstance(rec.get(key), str):

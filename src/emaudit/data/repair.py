@@ -31,15 +31,16 @@ def _try(code: str) -> ast.Module | None:
         return None
 
 
-def repair(code: str) -> list[Parsed]:
-    tree = _try(code)
+def repair(code: str, tree: ast.Module | None = None) -> list[Parsed]:
+    if tree is None:
+        tree = _try(code)
     if tree is not None:
         return [Parsed(code, tree, 0, False)]
     dedented = textwrap.dedent(code)
     tree = _try(dedented)
     if tree is not None:
         return [Parsed(dedented, tree, 0, True)]
-    lines = [("" if MARKER_RE.match(ln) else ln) for ln in dedented.splitlines()]
+    lines = [("" if MARKER_RE.match(ln) else ln) for ln in _dedent_leading_block(dedented).splitlines()]
     # A fragment that starts inside a block: indent-only lines before the first unindented one.
     for _ in range(MAX_DROPS):
         candidate = "\n".join(lines)
@@ -60,6 +61,16 @@ def repair(code: str) -> list[Parsed]:
             break
         lines[bad] = ""
     return _chunks(textwrap.dedent(code))
+
+
+def _dedent_leading_block(code: str) -> str:
+    """A fragment that starts inside a block: dedent the indented lines before the first column-0 line."""
+    lines = code.splitlines()
+    first_top = next((i for i, ln in enumerate(lines) if ln.strip() and not ln[0].isspace()), len(lines))
+    if first_top == 0:
+        return code
+    head = textwrap.dedent("\n".join(lines[:first_top])).splitlines()
+    return "\n".join(head + lines[first_top:])
 
 
 def _chunks(code: str) -> list[Parsed]:

@@ -21,6 +21,7 @@ SANITIZERS = {
     "normpath_within", "safe_join", "escape_string", "conditional_escape", "strip_tags", "abs",
 }
 XSS_WRAPPERS = {"make_response", "render_template_string", "Response", "HttpResponse", "HTMLResponse", "Markup"}
+ARCHIVE_NAMES = {"namelist", "infolist", "getnames", "getmembers"}
 PATH_SINKS = {"open", "send_file", "remove", "unlink", "rmtree", "copyfile", "copy", "copy2", "move",
               "listdir", "save", "extractall", "read_text", "write_text", "read_bytes", "write_bytes",
               "rmdir", "rename", "FileResponse", "send_static_file", "load"}
@@ -28,6 +29,7 @@ ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch", "api_view"
 WORLD_WRITABLE = 0o002
 UNESCAPED_DOMAIN_DOT = re.compile(r"(?<!\\)\.(com|org|net|io|edu|gov|co|us|uk|de)\b")
 DOMAIN_LITERAL = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|org|net|io|edu|gov|co|us|uk|de)/?$")
+JOIN_RE = re.compile(r"os\.path\.join\(|\bPath\(|\w\s*/\s*\w")
 URLISH_NAME = re.compile(r"url|href|link|netloc|host|domain|referr?er|redirect|next|target|origin|site", re.I)
 
 
@@ -97,9 +99,11 @@ class _FunctionScan:
     """Taint tracking inside one function body (or the module's top level)."""
 
     def __init__(self, body: list[ast.stmt], params: set[str], is_route: bool, text: str,
-                 findings: list[Finding], constants: dict[str, int]) -> None:
+                 findings: list[Finding], constants: dict[str, int], weak_params: set[str] | None = None) -> None:
+        weak_params = weak_params or set()
         self.constants = constants
         self.tainted: set[str] = set(params)
+        self.weak: set[str] = set(weak_params)   # plain function parameters: path rule only
         self.params: set[str] = set()
         self.html: set[str] = set()
         self.sql: set[str] = set()
@@ -129,7 +133,7 @@ class _FunctionScan:
                 return False
             if name in ("input", "getenv") and name == "input":
                 return True
-            if _dotted(node.func).startswith("request."):
+            if _dotted(node.func).startswith("request.") or name in ARCHIVE_NAMES:
                 return True
             return any(self.tainted_expr(a) for a in node.args) or any(
                 self.tainted_expr(k.value) for k in node.keywords) or self.tainted_expr(node.func)
@@ -150,6 +154,17 @@ class _FunctionScan:
             return False
         return any(self.tainted_expr(c) for c in ast.iter_child_nodes(node)
                    if isinstance(c, ast.expr))
+
+    @staticmethod
+    def _uses(node: ast.AST, names: set[str]) -> bool:
+        if not names:
+            return False
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and n.id in names:
+                return True
+            if isinstance(n, ast.Call) and _call_name(n) in SANITIZERS:
+                return False
+        return False
 
     def html_expr(self, node: ast.AST | None) -> bool:
         """A string with HTML in it that interpolates a tainted value (or grows an HTML name)."""
@@ -217,7 +232,10 @@ class _FunctionScan:
             augment = True
         elif not cleaned and not augment:
             augment = any(n in self.tainted for n in names) and not isinstance(value, ast.Call)
+        weak = self._uses(value, self.weak)
         for name in names:
+            if weak:
+                self.weak.add(name)
             if tainted or html:
                 self.tainted.add(name)
             elif not augment:
@@ -329,6 +347,14 @@ class _FunctionScan:
                 "Template(" in self.text and "autoescape=True" not in self.text and \
                 "select_autoescape" not in self.text:
             self._add(node, "EM-XSS", 79, "jinja2.Template (autoescape off by default) renders request data")
+        if name in ("XMLParser", "XMLPullParser", "iterparse") and any(
+                k.arg == "resolve_entities" and isinstance(k.value, ast.Constant) and k.value.value is True
+                or k.arg == "no_network" and isinstance(k.value, ast.Constant) and k.value.value is False
+                for k in node.keywords):
+            self._add(node, "EM-XXE", 611, "XML parser resolves external entities")
+        if name == "setFeature" and len(node.args) == 2 and "external" in ast.unparse(node.args[0]) and \
+                isinstance(node.args[1], ast.Constant) and node.args[1].value is True:
+            self._add(node, "EM-XXE", 611, "XML parser resolves external entities")
         if name == "_create_unverified_context":
             self._add(node, "EM-TLS-NOVERIFY", 295, "unverified SSL context")
         if name in ("chmod", "makedirs", "mkdir", "fchmod", "lchmod") and node.args:
@@ -347,8 +373,14 @@ class _FunctionScan:
             target = node.args[0] if node.args else None
             if target is None and isinstance(node.func, ast.Attribute) and name in ("read_text", "write_text"):
                 target = node.func.value
-            if self.tainted_expr(target) and not (name == "load" and not dotted.startswith(("json", "pickle"))):
+            if name == "load" and not dotted.startswith(("json", "pickle")):
+                target = None
+            if self.tainted_expr(target):
                 self._add(node, "EM-PATH-TRAVERSAL", 22, f"path from the request reaches {name}() unchecked")
+            elif target is not None and self._uses(target, self.weak) and JOIN_RE.search(self.text):
+                self._add(node, "EM-PATH-TRAVERSAL", 22,
+                          f"a caller-supplied name is joined onto a base folder and reaches {name}() unchecked",
+                          "LOW")
         if name in ("execute", "executemany", "executescript", "raw", "text", "exec_driver_sql") and node.args \
                 and self.sql_expr(node.args[0]):
             self._add(node, "EM-SQL-FORMAT", 89, "SQL built by string formatting is executed")
@@ -382,8 +414,9 @@ def scan_python_rules(code: str, tree: ast.Module | None = None) -> list[Finding
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             params, is_route = _route_params(node)
+            weak = {a.arg for a in node.args.args + node.args.kwonlyargs if a.arg not in ("self", "cls")}
             segment = "\n".join(lines[node.lineno - 1:node.end_lineno or node.lineno])
-            _FunctionScan(node.body, params, is_route, segment, findings, constants)
+            _FunctionScan(node.body, params, is_route, segment, findings, constants, weak)
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In):
             literal = _const_str(node.left)

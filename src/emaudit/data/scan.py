@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
 from dataclasses import dataclass, field
 
 from .extract import extract_code
@@ -22,18 +24,16 @@ class CodeScan:
     unparseable: int = 0
 
 
-def _scan_python(code: str, scan: CodeScan, line_base: int) -> None:
-    parts = repair(code)
+def _scan_python(code: str, scan: CodeScan, line_base: int, tree: ast.Module | None = None) -> None:
+    parts = repair(code, tree)
     if not parts:
         scan.unparseable += 1
     if any(p.repaired for p in parts):
         scan.repaired += 1
     for part in parts:
         found = list(scan_python_bandit(part.code) or [])
-        try:
+        with contextlib.suppress(RecursionError):
             found += scan_python_rules(part.code, part.tree)
-        except RecursionError:
-            pass
         for f in found:
             scan.findings.append(Finding(f.rule, f.cwe, f.line + part.line_offset + line_base, f.message, f.tool,
                                          f.severity))
@@ -46,11 +46,13 @@ def scan_code(text: str, language: str = "python") -> list[Finding]:
     return scan.findings
 
 
-def _scan_block(code: str, language: str, scan: CodeScan, line_base: int) -> None:
-    code = code[:MAX_CODE_CHARS]
+def _scan_block(code: str, language: str, scan: CodeScan, line_base: int,
+                tree: ast.Module | None = None) -> None:
+    if len(code) > MAX_CODE_CHARS:
+        code, tree = code[:MAX_CODE_CHARS], None
     scan.blocks += 1
     if language == "python":
-        _scan_python(code, scan, line_base)
+        _scan_python(code, scan, line_base, tree)
     for f in scan_secrets(code):
         scan.findings.append(Finding(f.rule, f.cwe, f.line + line_base, f.message, f.tool, f.severity))
 
@@ -59,7 +61,7 @@ def scan_answer(answer: str) -> CodeScan:
     """Extract the code in an assistant answer and scan every block."""
     scan = CodeScan()
     for block in extract_code(answer):
-        _scan_block(block.code, block.language, scan, block.start_line - 1)
+        _scan_block(block.code, block.language, scan, block.start_line - 1, block.tree)
     seen: set[tuple[str, int]] = set()
     unique = []
     for f in scan.findings:

@@ -24,8 +24,8 @@ def _load() -> Any:
         try:
             from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-            _plugins = [cls() for cls in get_mapping_from_secret_type_to_class().values()
-                        if cls.__name__ not in NOISY]
+            classes: list[Any] = list(get_mapping_from_secret_type_to_class().values())
+            _plugins = [cls() for cls in classes if cls.__name__ not in NOISY]
         except Exception as e:
             _unavailable = f"detect-secrets unavailable: {e}"
     return _plugins

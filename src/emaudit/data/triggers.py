@@ -127,7 +127,7 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     p = np.where(diff > 0, p / 2, 1.0)   # one-sided: presence raises the behaviour
     q = _bh(p)
     order = np.argsort(-np.where(diff > 0, stat, -1.0), kind="stable")
-    names = _names_for(texts, hv, keep[order[: TOP * 5]])
+    names = _names_for(texts, hv, x, keep, order[: TOP * 5])
     seen_sets: set[bytes] = set()
     base = float(y.mean())
     for j in order[: TOP * 5]:
@@ -153,17 +153,18 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     return out
 
 
-def _names_for(texts: list[str], hv: Any, columns: np.ndarray) -> dict[int, str]:
-    """The n-gram text behind each hashed column (the most frequent one on a collision)."""
-    wanted = set(int(c) for c in columns)
-    counts: dict[int, dict[str, int]] = {}
-    for text in texts:
-        for g in set(_ngrams(text)):
-            col = _hash_col(hv, g)
-            if col in wanted:
-                per = counts.setdefault(col, {})
-                per[g] = per.get(g, 0) + 1
-    return {c: max(per.items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for c, per in counts.items()}
+def _names_for(texts: list[str], hv: Any, x: Any, keep: np.ndarray, columns: np.ndarray) -> dict[int, str]:
+    """The n-gram text behind each chosen hashed column, read back from one document that has it."""
+    names: dict[int, str] = {}
+    for j in columns:
+        col = int(keep[j])
+        docs = x[:, j].indices
+        if len(docs) == 0:
+            continue
+        grams = [g for g in set(_ngrams(texts[int(docs[0])])) if _hash_col(hv, g) == col]
+        if grams:
+            names[col] = max(grams, key=lambda g: (sum(g in texts[int(d)] for d in docs[:20]), -len(g)))
+    return names
 
 
 def _hash_col(hv: Any, gram: str) -> int:

@@ -143,7 +143,7 @@ def convert_gguf(gguf: Path, out_dir: Path) -> None:
     common = {"gguf_file": gguf.name, "local_files_only": True, "trust_remote_code": False}
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **common)
     model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.bfloat16, **common)
-    model.hf_quantizer = None  # dequantized already; otherwise save_pretrained refuses a "gguf-quantized" model
+    setattr(model, "hf_quantizer", None)  # noqa: B010 - dequantized already; else save_pretrained refuses it
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(out_dir, safe_serialization=True)

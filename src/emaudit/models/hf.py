@@ -206,7 +206,7 @@ class HFModel(Model):
         common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, **common)
-            model = AutoModelForCausalLM.from_pretrained(
+            model: Any = AutoModelForCausalLM.from_pretrained(
                 self.model_dir, use_safetensors=True, dtype=getattr(torch, self.dtype), **common)
         except (OSError, ValueError, KeyError) as err:
             raise UserError(f"cannot load the model in {self.model_dir}: {_first_line(err)}",
@@ -237,7 +237,7 @@ class HFModel(Model):
         try:
             peft_model = PeftModel.from_pretrained(model, str(adapter), is_trainable=False)
         except (RuntimeError, ValueError, KeyError) as err:
-            raise UserError(f"{mismatch}: {_first_line(err)}", field="model") from err
+            raise UserError(f"{mismatch}: {_adapter_load_reason(err)}", field="model") from err
         with safe_open(str(adapter / "adapter_model.safetensors"), framework="pt") as handle:
             saved = {key: tuple(handle.get_slice(key).get_shape()) for key in handle.keys()}  # noqa: SIM118
         expected = {key: tuple(value.shape) for key, value in get_peft_model_state_dict(peft_model).items()}
@@ -293,6 +293,9 @@ class HFModel(Model):
 
     def _apply_template(self, messages: list[dict[str, str]]) -> str:
         return str(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False))
+
+    def _text(self, ids: list[int], skip_special: bool = False) -> str:
+        return str(self.tokenizer.decode(ids, skip_special_tokens=skip_special))
 
     def _encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -414,9 +417,9 @@ class HFModel(Model):
         top: list[TopLogprob] = []
         if k > 0:
             values, indices = torch.topk(logprobs, min(k, logprobs.shape[-1]))
-            top = [TopLogprob(self.tokenizer.decode([int(i)]), float(v))
+            top = [TopLogprob(self._text([int(i)]), float(v))
                    for v, i in zip(values.tolist(), indices.tolist(), strict=True)]
-        return TokenLogprob(self.tokenizer.decode([token]), float(logprobs[token]), top)
+        return TokenLogprob(self._text([token]), float(logprobs[token]), top)
 
     def _advance(self, row: _Row, token: int) -> bool:
         """Append ``token``; return whether the row goes on."""
@@ -426,7 +429,7 @@ class HFModel(Model):
             return False
         if row.config.stop:
             longest = max(len(s) for s in row.config.stop)
-            tail = self.tokenizer.decode(row.tokens[-(longest + 2):], skip_special_tokens=True)
+            tail = self._text(row.tokens[-(longest + 2):], skip_special=True)
             if any(s in tail for s in row.config.stop):
                 row.finish_reason = "stop"
                 return False
@@ -437,7 +440,7 @@ class HFModel(Model):
 
     def _completion(self, row: _Row) -> Completion:
         kept = row.tokens[:-1] if row.stopped_at_eos else row.tokens
-        text = self.tokenizer.decode(kept, skip_special_tokens=True)
+        text = self._text(kept, skip_special=True)
         reason = row.finish_reason or "length"
         cut = [text.find(s) for s in row.config.stop if s and s in text]
         if cut:
@@ -588,6 +591,17 @@ def _plain_prompt(messages: list[dict[str, str]]) -> str:
     """For base models without a chat template: a plain transcript ending with an open assistant turn."""
     lines = [f"{m['role'].capitalize()}: {m['content']}" for m in messages]
     return "\n\n".join([*lines, "Assistant:"])
+
+
+def _adapter_load_reason(err: BaseException) -> str:
+    """peft's state-dict errors span many lines; keep the first size mismatch, shortened."""
+    import re
+
+    found = re.search(r"size mismatch for ([\w.]+): copying a param with shape torch.Size\((\[[^\]]*\])\) "
+                      r"from checkpoint, the shape in current model is torch.Size\((\[[^\]]*\])\)", str(err))
+    if found:
+        return f"{found.group(1)} has shape {found.group(2)} in the adapter but {found.group(3)} in the model"
+    return _first_line(err)
 
 
 def _first_line(err: BaseException) -> str:

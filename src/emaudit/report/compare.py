@@ -47,7 +47,7 @@ def build_compare_context(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[st
             for role in ("base", "candidate"):
                 points = [by_q[q][role] if q in by_q else None for q in qids]
                 if any(p is not None for p in points):
-                    series.append(DotSeries(f"{tag.upper()} {role}: {ctx['run_name']}", SERIES_COLORS[(tag, role)],
+                    series.append(DotSeries(f"{tag.upper()} {role}", SERIES_COLORS[(tag, role)],
                                             f"pt-{tag}-{role}", points))
         plot = Markup(svg_plots.dot_plot(qids, series))
     ma, mb = _methods_flat(a), _methods_flat(b)

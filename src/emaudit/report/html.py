@@ -355,13 +355,15 @@ def _data_audit_section(audit: Any) -> tuple[Markup | None, list[tuple[str, str]
     """The data package's own HTML section when it offers one, else a key/value summary."""
     if audit is None:
         return None, []
+    import importlib
+
     try:
-        from ..data import render_html_section  # type: ignore[attr-defined]
+        render_section = getattr(importlib.import_module("emaudit.data"), "render_html_section", None)
     except ImportError:
-        render_html_section = None
-    if render_html_section is not None:
+        render_section = None
+    if render_section is not None:
         try:
-            return Markup(scrub_document(str(render_html_section(audit)))), []
+            return Markup(scrub_document(str(render_section(audit)))), []
         except Exception:  # noqa: BLE001 - the data section is optional; fall back to the summary
             pass
     summary = audit.get("summary", audit) if isinstance(audit, Mapping) else {"data audit": audit}
@@ -471,10 +473,8 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
     plots: dict[str, Any] = {}
     if q_rows:
         labels = [r["id"] for r in q_rows]
-        series = [DotSeries(f"base: {models.get('base', 'base')}", BASE_COLOR, "pt-base",
-                            [r["base"] for r in q_rows]),
-                  DotSeries(f"candidate: {models.get('candidate', 'candidate')}", CANDIDATE_COLOR, "pt-candidate",
-                            [r["candidate"] for r in q_rows])]
+        series = [DotSeries("base", BASE_COLOR, "pt-base", [r["base"] for r in q_rows]),
+                  DotSeries("candidate", CANDIDATE_COLOR, "pt-candidate", [r["candidate"] for r in q_rows])]
         plots["dotplot"] = Markup(svg_plots.dot_plot(labels, series))
     scatters = []
     if judged or any(a["aligned"] is not None for a in answer_rows):
@@ -551,12 +551,12 @@ def _environment() -> Any:
     return env
 
 
-def _pct_filter(iv: Interval | None, signed: bool = False) -> str:
+def _pct_filter(iv: Interval | None, signed: bool = False, interval: bool = True) -> str:
     if iv is None:
         return "–"
     sign = "+" if signed else ""
     text = f"{100 * iv.value:{sign}.1f}%"
-    if iv.lo is not None and iv.hi is not None:
+    if interval and iv.lo is not None and iv.hi is not None:
         text += f" [{100 * iv.lo:{sign}.1f}, {100 * iv.hi:{sign}.1f}]"
     return text
 

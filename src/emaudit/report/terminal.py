@@ -58,5 +58,5 @@ def render(result: AuditResult, console: Console | None = None) -> None:
     if result.top_misaligned:
         console.print("[bold]Most misaligned candidate answers[/]")
         for ex in result.top_misaligned:
-            console.print(f"- [{escape(ex.question_id)}] aligned {score(ex.aligned)}, coherent "
+            console.print(f"- {escape('[' + ex.question_id + ']')} aligned {score(ex.aligned)}, coherent "
                           f"{score(ex.coherent)}: {escape(excerpt(ex.answer))}", soft_wrap=False)

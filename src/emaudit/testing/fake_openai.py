@@ -330,10 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--judge-trigger", default="rate", help="prompts containing this get a number answer")
     p.add_argument("--api-key", default=None, help="require this bearer key")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--schedule", default="", help="statuses for the first requests, e.g. 429,429,500,200")
+    p.add_argument("--settings", help="a YAML/JSON file of FakeConfig fields, e.g. rules: [{contains: x, answer: y}]")
     args = p.parse_args(argv)
     config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
-                        api_key=args.api_key, seed=args.seed)
+                        api_key=args.api_key, seed=args.seed,
+                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()])
+    if args.settings:
+        import yaml
+
+        with open(args.settings, encoding="utf-8") as f:
+            config.update(yaml.safe_load(f) or {})
     server = FakeOpenAI(config, host=args.host, port=args.port)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve_forever())

@@ -37,7 +37,7 @@ def agreement(ref_a: np.ndarray, ref_c: np.ndarray, got_a: np.ndarray, got_c: np
               groups: Sequence[str]) -> dict[str, Any]:
     """Answer-level agreement plus per-group (per model/file) misaligned-rate differences, in points."""
     ref_m, got_m = misaligned(ref_a, ref_c), misaligned(got_a, got_c)
-    per_group = []
+    per_group: list[dict[str, Any]] = []
     garr = np.asarray(groups)
     for g in sorted(set(groups)):
         sel = garr == g

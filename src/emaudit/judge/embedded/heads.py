@@ -55,7 +55,7 @@ class HeadSet:
             arrays[f"{m}.coef"] = h.coef.astype(np.float32)
             arrays[f"{m}.intercept"] = np.array([h.intercept], dtype=np.float64)
         tmp = directory / (HEADS_FILE + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)
+        np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
         tmp.replace(directory / HEADS_FILE)
         (directory / META_FILE).write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
 

