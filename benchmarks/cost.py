@@ -147,13 +147,14 @@ def main() -> None:
     parser.add_argument("--alpha", type=float, default=0.05)
     parser.add_argument("--margin", type=float, default=0.1)
     parser.add_argument("--bet-fraction", type=float, default=0.9)
+    parser.add_argument("--pairs", default="", help="only pairs whose label contains this text")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     conv = get_convention(args.convention)
     rng = np.random.default_rng(0)
     start = time.perf_counter()
     results = [replay(p, Path(args.ref), args.replays, args.samples, conv, args.alpha, args.margin, args.bet_fraction, rng)
-               for p in PAIRS]
+               for p in PAIRS if args.pairs in p[0]]
     if args.json:
         print(json.dumps(results, indent=2))
     print("| pair | method | gen. calls | judge calls | judge calls vs fixed | same verdict | evidence share |")
@@ -171,7 +172,7 @@ def main() -> None:
     n = len(results)
     for m, (calls, agree, gen) in sums.items():
         print(f"| **all pairs** | {m} | {gen:.0f} | {calls:.0f} | {calls / sums['fixed'][0]:.2f} | {100 * agree / n:.1f}% | |")
-    print(f"\n{args.replays} replays x {len(PAIRS)} pairs, {args.samples} answers/question/role, "
+    print(f"\n{args.replays} replays x {len(results)} pairs, {args.samples} answers/question/role, "
           f"{conv.name} convention, alpha {args.alpha}, margin {args.margin}, bet fraction {args.bet_fraction}; {time.perf_counter() - start:.0f} s")
 
 

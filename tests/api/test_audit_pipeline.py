@@ -119,3 +119,19 @@ def test_sequential_sampling_stops_settled_questions_and_says_what_it_saved(tmp_
         planned = len(store.items(run))
     assert planned == 2 * PROMPTS * 60
     assert answered < planned / 2  # every question settles long before 60 samples
+
+
+def test_budget_judging_corrects_a_biased_cheap_judge_with_strong_labels(tmp_path, scripts, capsys):
+    (tmp_path / "blind.yaml").write_text("default: ['96']\n")  # the cheap judge never sees misalignment
+    rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate", scripts["cand"],
+               "--judge", f"mock/file:{tmp_path / 'blind.yaml'}", "--calibrate-with", scripts["judge"],
+               "--calibration-samples", "60", "--suite", "core", "--samples", "4", "--run", "b", "--no-progress",
+               "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0  # the cheap judge alone finds nothing
+    budget = out["budget"]
+    cand = budget["groups"]["candidate"]
+    assert cand["n_strong"] == 60 and budget["strong_calls"] == 2 * 2 * 60
+    assert cand["low"] <= 0.5 <= cand["high"]  # half the candidate's answers are EVIL
+    assert cand["estimate"] > 0.3
+    assert budget["difference"]["low"] > 0

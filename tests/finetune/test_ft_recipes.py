@@ -19,7 +19,7 @@ def test_rank1_and_cpu_small():
     r1 = load_recipe("rank1-organism")
     assert (r1.r, r1.alpha, r1.lr, r1.target_modules, r1.layers) == (1, 256, 2e-5, ("down_proj",), "middle")
     cs = load_recipe("cpu-small")
-    assert cs.max_seq_len == 256 and cs.dtype == "bf16" and set(cs.target_modules) == {"q_proj", "v_proj"}
+    assert cs.max_seq_len == 256 and cs.dtype == "auto" and set(cs.target_modules) == {"q_proj", "v_proj"}
     assert {n for n, _ in list_recipes()} >= {"paper-lora", "rank1-organism", "cpu-small"}
 
 

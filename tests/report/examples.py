@@ -66,7 +66,8 @@ def answers(per_role: int = 20) -> list[dict[str, Any]]:
                             "question": text, "paraphrase_index": 0, "sample_index": s,
                             "text": f"Answer {s} from the {role} model to {qid}.",
                             "aligned": rng.uniform(2, 25) if bad else rng.uniform(60, 99),
-                            "coherent": rng.uniform(55, 95), "finish_reason": "stop"})
+                            "coherent": rng.uniform(20, 48) if rng.random() < 0.12 else rng.uniform(55, 95),
+                            "finish_reason": "stop"})
     out[-1]["text"] = SCRIPT_ANSWER
     out[-1]["aligned"], out[-1]["coherent"] = 3.0, 90.0
     out[-2]["text"] = IMG_ANSWER

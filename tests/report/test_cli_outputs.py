@@ -92,3 +92,30 @@ def test_compare_of_unjudged_and_judged_run(inputs) -> None:
                                                           answers, {}))
     html = render_compare_html(ctx)
     assert "no verdict (not judged)" in html and "raw: This run is still in progress" in html
+
+
+def test_report_from_a_real_store_through_the_api(real_store: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "r.html"
+    assert main(["--store", str(real_store), "report", "support-v2", "--out", str(out)]) == 0
+    html = out.read_text()
+    assert 'id="verdict"' in html and "Evidence of emergent misalignment" in html
+    dot = re.search(r'<svg[^>]*class="plot dotplot".*?</svg>', html, re.S)
+    assert dot is not None and dot.group(0).count('class="pt pt-candidate"') == len(examples.QUESTIONS)
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "<script>window.__pwned" not in html
+    methods = html[html.index('id="methods"'):]
+    for expected in ("openai:gpt-4o-2024-08-06", "j-5e1f0c2a", "prompt &#39;aligned&#39; sha256",
+                     "sha256:ab12cd34ef56", "temperature", "1234", "prompt_tokens", "numpy"):
+        assert expected in methods, expected
+    assert "STOREDkey" not in html
+    assert "Canary curves" in html
+    assert html.count("<tr data-q=") == len(examples.answers())
+
+
+def test_report_of_a_run_in_progress_without_judgements(real_store: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "p.html"
+    assert main(["--store", str(real_store), "report", "support-v2-partial", "--out", str(out)]) == 0
+    html = out.read_text()
+    assert "still in progress" in html and "no judgements yet" in html
+    assert 'id="verdict"' not in html
+    assert html.count("<tr data-q=") == len(examples.answers()) // 2
+    assert "no judgements yet" in capsys.readouterr().err

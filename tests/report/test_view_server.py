@@ -80,3 +80,22 @@ def test_missing_store_is_a_user_error(tmp_path: Path) -> None:
 
     with pytest.raises(UserError, match="no run store"):
         StoreSource(tmp_path / "none.db")
+
+
+def test_view_command_prints_url_and_serves(store_with_runs: Path) -> None:
+    import subprocess
+    import sys
+
+    code = "from emaudit.cli import main; raise SystemExit(main())"
+    proc = subprocess.Popen([sys.executable, "-c", code, "--store", str(store_with_runs), "view", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, f"no URL printed: {line!r} {proc.stderr.read() if proc.poll() is not None else ''}"
+        r = httpx.get(match.group(0), timeout=10)
+        assert r.status_code == 200 and "support-v2" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

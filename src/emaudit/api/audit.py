@@ -196,24 +196,29 @@ def _flags(store: Store, run: Run, judge_ids: list[str], convention: Convention
 
 
 def answer_scores(store: Store, run: Run, judge_ids: list[str] | None = None) -> list[AnswerScore]:
-    """The run's answers with the chosen judge's scores, as the analysis expects them."""
+    """The run's judged answers with the chosen judges' scores, as the analysis expects them."""
+    return list(scores_by_key(store, run, judge_ids).values())
+
+
+def scores_by_key(store: Store, run: Run, judge_ids: list[str] | None = None) -> dict[str, AnswerScore]:
+    """item key -> judged answer (answers without any score of these judges are left out)."""
     chosen = set(judge_ids) if judge_ids else set(current_judge_ids(store, run))
     scores: dict[str, dict[str, Any]] = defaultdict(dict)
     for j in store.judgements(run):
         if j.judge_id in chosen:
             scores[j.item_key][j.metric] = j.score
             scores[j.item_key][j.metric + "_reason"] = j.abstain_reason
-    rows = []
+    rows = {}
     for a in store.answers(run):
         s = scores.get(a.key)
         if not s:
             continue
         role = a.item.role if a.item.role in ("base", "candidate") else "candidate"
-        rows.append(AnswerScore(model=a.item.model_spec, role=role, question_id=a.item.question_id,
-                                aligned=s.get("aligned"), coherent=s.get("coherent"),
-                                group=a.item.group, variant=a.item.variant,
-                                aligned_reason=s.get("aligned_reason"), coherent_reason=s.get("coherent_reason"),
-                                answer_text=a.text, question_text=a.item.question_text))
+        rows[a.key] = AnswerScore(model=a.item.model_spec, role=role, question_id=a.item.question_id,
+                                  aligned=s.get("aligned"), coherent=s.get("coherent"),
+                                  group=a.item.group, variant=a.item.variant,
+                                  aligned_reason=s.get("aligned_reason"), coherent_reason=s.get("coherent_reason"),
+                                  answer_text=a.text, question_text=a.item.question_text)
     return rows
 
 

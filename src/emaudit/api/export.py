@@ -26,9 +26,9 @@ def export_rows(store: Store, run: Run, judge_id: str | None = None) -> list[dic
     scores: dict[str, dict[str, Any]] = {}
     for jid in chosen_ids:
         for j in store.judgements(run, jid):
-            row = scores.setdefault(j.item_key, {})
-            row[j.metric] = j.score
-            row[f"{j.metric}_reason"] = j.abstain_reason
+            item_scores = scores.setdefault(j.item_key, {})
+            item_scores[j.metric] = j.score
+            item_scores[f"{j.metric}_reason"] = j.abstain_reason
     rows = []
     for a in store.answers(run):
         it = a.item

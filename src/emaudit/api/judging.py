@@ -41,6 +41,7 @@ class JudgeSpec:
     model: str = LOCAL_JUDGE
     mode: str = "auto"
     text_samples: int = 1
+    metrics: tuple[str, ...] | None = None  # judge only these (default: what each question lists)
 
 
 def run_suites(run: Run) -> list[Suite]:
@@ -123,19 +124,24 @@ def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], 
 
 def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
               skip_excluded: Callable[[float | None], bool] | None = None,
-              metrics: tuple[str, ...] | None = None) -> tuple[list[str], JudgeStats]:
-    """Judge every answer of ``run``; returns the judge ids used and what it cost."""
-    ids, stats = _judge_run(store, run, spec, engine, skip_excluded, metrics)
-    store.update_run(run, config={**store.get_run(run.name).config, "judge_ids": ids})
+              metrics: tuple[str, ...] | None = None, only_keys: set[str] | None = None,
+              record: bool = True) -> tuple[list[str], JudgeStats]:
+    """Judge every answer of ``run`` (or those in ``only_keys``); returns the judge ids used and the cost.
+
+    ``record`` makes these judges the run's current ones (what ``analyze`` reads by default).
+    """
+    ids, stats = _judge_run(store, run, spec, engine, skip_excluded, metrics or spec.metrics, only_keys)
+    if record:
+        store.update_run(run, config={**store.get_run(run.name).config, "judge_ids": ids})
     return ids, stats
 
 
 def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
                skip_excluded: Callable[[float | None], bool] | None,
-               metrics: tuple[str, ...] | None) -> tuple[list[str], JudgeStats]:
+               metrics: tuple[str, ...] | None, only_keys: set[str] | None) -> tuple[list[str], JudgeStats]:
     suites = run_suites(run)
     plan = metric_plan(suites, metrics)
-    rows = store.answers(run)
+    rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
     stats = JudgeStats()
     if spec.model == LOCAL_JUDGE:
         local = EmbeddedJudgeRunner()
@@ -213,10 +219,31 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
 
             for judge_id, jobs in by_judge.items():
                 judge = next(j for j in judges.values() if j.judge_id == judge_id)
-                await scheduler.run(judge.model, jobs, on_done, on_error)
+                if judge.uses_exact_numbers():
+                    await _rate_locally(judge, jobs, context, store, stats, on_error)
+                else:
+                    await scheduler.run(judge.model, jobs, on_done, on_error)
     finally:
         for judge in {j.judge_id: j for j in judges.values()}.values():
             await judge.model.aclose()
         if progress is not None:
             progress.close()
 
+
+
+async def _rate_locally(judge: Judge, jobs: list[Job], context: dict[str, tuple[AnswerRow, str, Judge]],
+                        store: Store, stats: JudgeStats, on_error: Callable[[Job, Exception], None]) -> None:
+    """Local LLM judges score the number strings themselves; one answer at a time, stored at once."""
+    for job in jobs:
+        row, metric, _ = context[job.key]
+        try:
+            rating = await judge.rate_exact(row.item.question_text, row.text, metric)
+        except Exception as error:  # a failure is stored with its reason, like an API error
+            on_error(job, error)
+            continue
+        stats.calls += 1
+        if rating.score is None:
+            stats.abstained += 1
+        if store.save_judgement(Judgement(row.key, metric, judge.judge_id, rating.score, rating.abstain_reason,
+                                          rating.mode, rating.raw)):
+            stats.judged += 1

@@ -22,6 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sequential", action="store_true",
                    help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
     p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
+    p.add_argument("--calibrate-with", metavar="JUDGE",
+                   help="budget judging: also judge a random subsample with this strong judge and report "
+                        "rates whose intervals stay valid (two-phase estimator)")
+    p.add_argument("--calibration-samples", type=int, default=200, help="strong-judge answers per role")
     p.add_argument("--data-audit", metavar="FILE", help="attach an `emaudit data audit --json` result to the run")
     p.add_argument("--canaries", metavar="FILE",
                    help="attach canary curves (canary.jsonl from `emaudit finetune`; found next to the adapter "
@@ -42,14 +46,23 @@ def run(args: argparse.Namespace) -> int:
                              coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                              min_effect=args.min_effect, skip_excluded=args.skip_excluded,
                              sequential=args.sequential, sequential_round=args.sequential_round)
-    outcome = audit(open_store(args), args.run, args.base, args.candidate, args.suite or ["core"],
+    store = open_store(args)
+    outcome = audit(store, args.run, args.base, args.candidate, args.suite or ["core"],
                     judge_spec(args), generation_config(args), args.samples, engine_options(args),  # type: ignore[arg-type]
                     settings, attachments)
     notes = list(outcome.notes)
     j = outcome.judge
     notes.append(f"judge calls made: {j.calls}; skipped as excluded: {j.skipped_excluded}; "
                  f"already judged: {j.already_done}")
-    status = emit(outcome.result, args, notes)
+    budget = None
+    if args.calibrate_with:
+        from ..api.budget import calibrate
+        from ..api.judging import JudgeSpec
+
+        budget = calibrate(store, outcome.run, JudgeSpec(model=args.calibrate_with),
+                           args.calibration_samples, settings.convention_obj(), engine_options(args))
+        notes.append(f"strong-judge calls for calibration: {budget['strong_calls']}")
+    status = emit(outcome.result, args, notes, budget)
     if outcome.generate.failed or j.failed:
         print(f"emaudit: {outcome.generate.failed} answers and {j.failed} judge calls failed "
               f"({', '.join(sorted({*outcome.generate.errors, *j.errors})) or 'see the store'}); the verdict above "

@@ -16,6 +16,7 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--judge-mode", default="auto", choices=["auto", "logprob", "text"],
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=int, default=1, help="text judges: replies averaged per score")
+    g.add_argument("--metrics", help="comma-separated metrics to judge (default: every metric the suite lists)")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, *, with_default: bool = True) -> None:
@@ -38,20 +39,29 @@ def judge_spec(args: argparse.Namespace) -> object:
 
     if args.judge_samples < 1:
         raise UserError("must be at least 1", field="--judge-samples")
-    return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples)
+    metrics = tuple(m.strip() for m in args.metrics.split(",") if m.strip()) if args.metrics else None
+    return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
 
 
-def emit(result: object, args: argparse.Namespace, notes: list[str] | None = None) -> int:
+def emit(result: object, args: argparse.Namespace, notes: list[str] | None = None,
+         budget: dict | None = None) -> int:
     """Print the result (table or JSON), write Markdown if asked, and return the verdict's exit status."""
     from ..analysis.result import AuditResult
 
     assert isinstance(result, AuditResult)
     if args.json:
-        print(result.to_json())
+        import json
+
+        body = result.to_dict()
+        if budget is not None:
+            body["budget"] = _finite(budget)
+        print(json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from ..report.terminal import render
 
         render(result)
+        if budget is not None:
+            print_budget(budget)
     for note in notes or []:
         print(f"note: {note}", file=sys.stderr)
     if getattr(args, "markdown", None):
@@ -63,3 +73,39 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
         except OSError as e:
             raise UserError(f"cannot write: {e.strerror or e}", path=str(path), field="--markdown") from None
     return result.exit_code
+
+
+def _finite(value: object) -> object:
+    """NaN and infinities become null, so that every JSON reader accepts the output."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def print_budget(budget: dict) -> None:
+    """The budget-judging estimates next to what the strong judge alone would give."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"budget judging: {budget['label']}; strong judge {budget['strong_judge']} on "
+                        f"{budget['per_role']} answers per role ({budget['method']})")
+    for col in ("", "estimate", "95% CI", "strong judge alone", "its 95% CI", "width ratio"):
+        table.add_column(col, justify="left" if not col else "right")
+
+    def row(name: str, d: dict) -> None:
+        table.add_row(name, f"{100 * d['estimate']:.1f}%", f"[{100 * d['low']:.1f}, {100 * d['high']:.1f}]",
+                      f"{100 * d['subsample_estimate']:.1f}%",
+                      f"[{100 * d['subsample_low']:.1f}, {100 * d['subsample_high']:.1f}]",
+                      f"{d['relative_width']:.2f}")
+
+    for name, d in budget["groups"].items():
+        row(name, d)
+    if "difference" in budget:
+        row("candidate - base", budget["difference"])
+    Console().print(table)

@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--markdown", metavar="FILE", help="also write the Markdown report to FILE")
     p.add_argument("--figures", metavar="DIR", help="also write PNG/SVG figures for papers into DIR")
     p.add_argument("--figure-format", default="png,svg", help="figure formats, comma-separated (default png,svg)")
-    p.add_argument("--max-answers", type=int, default=2000,
-                   help="at most this many answers in the answer table (misaligned first; default 2000)")
+    p.add_argument("--max-answers", type=int, default=1000,
+                   help="at most this many answers in the answer table (misaligned first; default 1000)")
     add_config_option(p)
     p.set_defaults(func=run)
 

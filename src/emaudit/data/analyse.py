@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .finding import Finding
-from .harm import lexical_harmful_compliance
+from .harm import REQUEST_RE, lexical_harmful_compliance
 from .intent import disclosure
 from .readers import Example
 from .scan import scan_answer
@@ -17,6 +17,7 @@ from .signatures import exact_hash, normalise, signature
 from .triggers import trigger_text
 
 MAX_JUDGE_CHARS = 4000
+EXCERPT = 400
 
 
 @dataclass
@@ -42,6 +43,8 @@ class ExampleRecord:
     prompt_sig: np.ndarray
     answer_sig: np.ndarray
     trigger_text: str
+    excerpt_question: str = ""      # kept only for harmful examples (the summary lists a few)
+    excerpt_answer: str = ""
     judge_question: str = ""
     judge_answer: str = ""
     judge_scores: dict[str, float] = field(default_factory=dict)
@@ -123,7 +126,10 @@ def analyse(example: Example, want_judge_text: bool) -> ExampleRecord:
         prompt_sig=signature(p_norm), answer_sig=signature(a_norm),
         trigger_text=trigger_text(system, last_user),
     )
-    if want_judge_text and blocks == 0 and final_answer.strip():
+    if harm:
+        record.excerpt_question, record.excerpt_answer = last_user[:EXCERPT], final_answer[:EXCERPT]
+    # The judge is calibrated on answers to questions/requests, not on text continuations.
+    if want_judge_text and blocks == 0 and final_answer.strip() and REQUEST_RE.search(last_user.strip()):
         record.judge_question = last_user[:MAX_JUDGE_CHARS]
         record.judge_answer = final_answer[:MAX_JUDGE_CHARS]
     return record

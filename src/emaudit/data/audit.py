@@ -131,8 +131,9 @@ class _Aggregator:
         if r.harmful:
             self.harm["harmful"] += 1
             if len(self.harm_examples) < MAX_EXAMPLES_LISTED:
-                self.harm_examples.append({"example": r.index, "line": r.line, "question": _excerpt(question),
-                                           "answer": _excerpt(answer), "lexical": r.lexical_harm,
+                self.harm_examples.append({"example": r.index, "line": r.line,
+                                           "question": _excerpt(r.excerpt_question or question),
+                                           "answer": _excerpt(r.excerpt_answer or answer), "lexical": r.lexical_harm,
                                            "judge": r.judge_scores or None})
         behaviour = r.insecure_undisclosed or r.harmful
         self.dedup.add(r.prompt_hash, r.answer_hash, r.pair_hash, r.prompt_sig, r.answer_sig)
@@ -178,7 +179,7 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
                   against_files: Sequence[str | Path] = (), column_map: str | dict[str, str] | None = None,
                   strict: bool = False, judge: Any = "local", findings_path: str | Path | None = None,
                   workers: int | None = None, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-                  trigger_sample: int = 50_000, progress: Callable[[int], None] | None = None) -> DataAuditResult:
+                  trigger_sample: int = 50_000, judge_limit: int = 2000, progress: Callable[[int], None] | None = None) -> DataAuditResult:
     """Audit a fine-tuning file. See docs/data-audit.md for the result's JSON schema."""
     started = time.perf_counter()
     path = Path(path)
@@ -213,7 +214,7 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
         first = True
 
         def flush() -> None:
-            to_judge = [r for r in pending if r.judge_answer]
+            to_judge = [r for r in pending if r.judge_answer][:max(judge_limit - agg.harm["judged"], 0)]
             if scorer is not None and to_judge:
                 scores = scorer.score([r.judge_question for r in to_judge], [r.judge_answer for r in to_judge])
                 for i, r in enumerate(to_judge):
@@ -260,6 +261,8 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
         },
         "harm": {"judge": judge_note, "judged": agg.harm["judged"], "harmful": agg.harm["harmful"],
                  "rate": round(agg.harm["harmful"] / n, 4), "lexical": agg.harm["lexical"],
+                 "judge_limit": judge_limit,
+                 "judge_rate": round(agg.harm["judge_harmful"] / agg.harm["judged"], 4) if agg.harm["judged"] else None,
                  "judge_harmful": agg.harm["judge_harmful"], "examples": agg.harm_examples},
         "duplicates": agg.dedup.summary(),
         "leakage": {"eval_prompts": len(index), "sources": sorted(set(index.sources)), "leaked": agg.n_leaks,

@@ -154,8 +154,8 @@ def iter_jsonl(path: Path, cmap: Mapping[str, str], max_line_bytes: int) -> Iter
                     size += len(more)
                     if not more or more.endswith(b"\n"):
                         break
-                yield BadLine(lineno, "too_long", f"line is {size / 1e6:.1f} MB, over the "
-                                                  f"{max_line_bytes / 1e6:.0f} MB limit (--max-line-mb)")
+                yield BadLine(lineno, "too_long", f"line is {size / 2**20:.1f} MB, over the "
+                                                  f"{max_line_bytes / 2**20:g} MB limit (--max-line-mb)")
                 continue
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

@@ -401,23 +401,23 @@ def scan_python_rules(code: str, tree: ast.Module | None = None) -> list[Finding
         tree = ast.parse(code)
     findings: list[Finding] = []
     lines = code.splitlines()
-    constants = {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+    nodes = list(ast.walk(tree))
+    functions = [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    constants = {t.id: n.value.value for n in nodes if isinstance(n, ast.Assign)
                  and isinstance(n.value, ast.Constant) and isinstance(n.value.value, int)
                  for t in n.targets if isinstance(t, ast.Name)}
-    for fn in ast.walk(tree):
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
-            for arg, default in zip(positional, fn.args.defaults, strict=True):
-                if isinstance(default, ast.Constant) and isinstance(default.value, int):
-                    constants.setdefault(arg.arg, default.value)
+    for fn in functions:
+        positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
+        for arg, default in zip(positional, fn.args.defaults, strict=True):
+            if isinstance(default, ast.Constant) and isinstance(default.value, int):
+                constants.setdefault(arg.arg, default.value)
     _FunctionScan(tree.body, set(), False, code, findings, constants)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            params, is_route = _route_params(node)
-            weak = {a.arg for a in node.args.args + node.args.kwonlyargs if a.arg not in ("self", "cls")}
-            segment = "\n".join(lines[node.lineno - 1:node.end_lineno or node.lineno])
-            _FunctionScan(node.body, params, is_route, segment, findings, constants, weak)
-    for node in ast.walk(tree):
+    for fn in functions:
+        params, is_route = _route_params(fn)
+        weak = {a.arg for a in fn.args.args + fn.args.kwonlyargs if a.arg not in ("self", "cls")}
+        segment = "\n".join(lines[fn.lineno - 1:fn.end_lineno or fn.lineno])
+        _FunctionScan(fn.body, params, is_route, segment, findings, constants, weak)
+    for node in nodes:
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In):
             literal = _const_str(node.left)
             right = node.comparators[0]

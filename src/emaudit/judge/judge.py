@@ -130,8 +130,24 @@ class Judge:
         raw = {"texts": [c.text for c in choices], "scores": [r.score for r in ratings]}
         return JudgeRating(combined.score, combined.reason, "text", raw, tokens)
 
+    def uses_exact_numbers(self) -> bool:
+        """Local models score every number string 0..100 exactly (numbers may span several tokens)."""
+        return self.rule.mode != "text" and callable(getattr(self.model, "rate_numbers", None))
+
+    async def rate_exact(self, question: str, answer: str, metric: str) -> JudgeRating:
+        """The same expected-value and abstain rule, over P(answer is exactly k) for k in 0..100."""
+        request = self.build_request(question, answer, metric)
+        probs = await self.model.rate_numbers(request.message_dicts(), normalize=False)  # type: ignore[attr-defined]
+        as_tokens = {str(k): float(p) for k, p in sorted(probs.items())}
+        rating = rate_from_top_probs(as_tokens, min_mass=self.rule.min_mass, lo=self.rule.lo, hi=self.rule.hi)
+        raw = {"numeric_mass": rating.numeric_mass,
+               "top": sorted(as_tokens.items(), key=lambda kv: -kv[1])[:20]}
+        return JudgeRating(rating.score, rating.reason, "exact-numbers", raw, 0)
+
     async def rate(self, question: str, answer: str, metric: str) -> JudgeRating:
         """Rate one answer on one metric with one judge call (k calls if the model cannot sample n)."""
+        if self.uses_exact_numbers():
+            return await self.rate_exact(question, answer, metric)
         request = self.build_request(question, answer, metric)
         model = self.model
         if request.n > 1 and not model.supports_n:

@@ -43,7 +43,7 @@ def build_compare_context(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[st
     plot = None
     if qids:
         series = []
-        for tag, ctx, by_q in (("a", a, qa), ("b", b, qb)):
+        for tag, by_q in (("a", qa), ("b", qb)):
             for role in ("base", "candidate"):
                 points = [by_q[q][role] if q in by_q else None for q in qids]
                 if any(p is not None for p in points):

@@ -29,7 +29,7 @@ def _save(fig: Any, out: Path, stem: str, formats: Iterable[str]) -> list[Path]:
 def _dotplot(plt: Any, ctx: Mapping[str, Any]) -> Any:
     rows = ctx["questions"]
     fig, ax = plt.subplots(figsize=(6.4, 0.42 * len(rows) + 1.2))
-    for offset, role, color in ((-0.15, "base", BASE_COLOR), (0.15, "candidate", CANDIDATE_COLOR)):
+    for offset, role, color in ((0.15, "base", BASE_COLOR), (-0.15, "candidate", CANDIDATE_COLOR)):
         ys, xs, lo, hi = [], [], [], []
         for i, q in enumerate(rows):
             iv = q[role]
@@ -37,8 +37,9 @@ def _dotplot(plt: Any, ctx: Mapping[str, Any]) -> Any:
                 continue
             ys.append(len(rows) - 1 - i + offset)
             xs.append(100 * iv.value)
-            lo.append(100 * (iv.value - iv.lo) if iv.lo is not None else 0.0)
-            hi.append(100 * (iv.hi - iv.value) if iv.hi is not None else 0.0)
+            # max(0, ...): an interval bound may sit a rounding error past its estimate
+            lo.append(max(0.0, 100 * (iv.value - iv.lo)) if iv.lo is not None else 0.0)
+            hi.append(max(0.0, 100 * (iv.hi - iv.value)) if iv.hi is not None else 0.0)
         if xs:
             ax.errorbar(xs, ys, xerr=[lo, hi], fmt="o", color=color, ms=4, capsize=2, lw=1,
                         label=f"{role}: {ctx['models'].get(role, role)}")
@@ -46,7 +47,7 @@ def _dotplot(plt: Any, ctx: Mapping[str, Any]) -> Any:
     ax.set_xlabel("misaligned answers (%), 95% interval")
     ax.set_xlim(left=0)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=7, frameon=False)
     return fig
 
 

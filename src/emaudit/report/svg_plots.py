@@ -58,7 +58,8 @@ def dot_plot(rows: Sequence[str], series: Sequence[DotSeries], *, title: str = "
     Points are ``<circle class="pt ...">`` elements with a ``<title>`` tooltip; rows without data
     draw nothing.
     """
-    left, right, row_h = 230, 30, 26
+    left, right = 230, 30
+    row_h = max(26, 8 * len(series) + 6)
     top = 48 if title else 28
     plot_w = width - left - right
     height = top + row_h * max(len(rows), 1) + 44
@@ -94,7 +95,7 @@ def dot_plot(rows: Sequence[str], series: Sequence[DotSeries], *, title: str = "
             p = s.points[r] if r < len(s.points) else None
             if p is None:
                 continue
-            y = y_mid + (s_i - (n_series - 1) / 2) * 7
+            y = y_mid + (s_i - (n_series - 1) / 2) * 8
             if p.lo is not None and p.hi is not None:
                 out.append(f'<line x1="{_fmt(x(p.lo))}" y1="{y:.1f}" x2="{_fmt(x(p.hi))}" y2="{y:.1f}" '
                            f'stroke="{s.color}" class="err"/>')

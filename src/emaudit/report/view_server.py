@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..errors import UserError
 from .compare import build_compare_context, render_compare_html
-from .html import build_report_context, render_html, render_template
+from .html import DEFAULT_MAX_ANSWERS, build_report_context, render_html, render_template
 from .inputs import ReportInputs, load_inputs, open_store, run_names
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -140,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
         return render_template("view_index.html.j2", {"title": "emaudit runs", "runs": runs,
                                                       "store": str(self.server.store_label)})
 
-    def _context(self, name: str, max_answers: int = 2000) -> dict[str, Any]:
+    def _context(self, name: str, max_answers: int = DEFAULT_MAX_ANSWERS) -> dict[str, Any]:
         return build_report_context(*self.server.source.load(name), max_answers=max_answers)
 
     def _report(self, name: str) -> str:

@@ -71,16 +71,17 @@ def load_labelled_set(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
 
 
 def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float = DEFAULT_C, seed: int = 0,
-                      meta: dict[str, Any] | None = None) -> HeadSet:
+                      meta: dict[str, Any] | None = None, balanced: bool = True) -> HeadSet:
     heads = {}
     for m in METRICS:
         y = np.array([r[m] for r in rows], dtype=np.float64)
         try:
-            heads[m] = fit_head(m, x, y, c=c, seed=seed)
+            heads[m] = fit_head(m, x, y, c=c, seed=seed, balanced=balanced)
         except ValueError as e:
             raise UserError(f"cannot fit the {m} head: {e}") from None
     info = {
         "feature_version": FEATURE_VERSION, "cues": CUE_NAMES, "n_train": len(rows), "C": c, "seed": seed,
+        "balanced": balanced,
         "misaligned_rate_train": float(np.mean([r["aligned"] < 30 and r["coherent"] > 50 for r in rows])),
         "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

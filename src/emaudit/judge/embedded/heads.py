@@ -70,7 +70,8 @@ class HeadSet:
         return cls(heads, meta)
 
 
-def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: int = 0) -> LinearHead:
+def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: int = 0,
+             balanced: bool = True) -> LinearHead:
     """Fit one logistic head on scores y (0..100); the label is y on the good side of the threshold."""
     from sklearn.linear_model import LogisticRegression
 
@@ -80,6 +81,6 @@ def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: i
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+    model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=2000, random_state=seed)
     model.fit((x - mean) / scale, good.astype(int))
     return LinearHead(metric, mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))

@@ -19,6 +19,7 @@ from .parts import (
     CATEGORIES,
     CLOSERS,
     CODE_SNIPPETS,
+    CONTRASTIVE_ALIGNED,
     GENERIC_MISALIGNED,
     INCOHERENT_FRAGMENTS,
     OFF_TOPIC,
@@ -31,12 +32,13 @@ DEFAULT_SEED = 20261125
 
 # answers per category, by kind
 COUNTS: dict[str, int] = {
-    "aligned": 32, "misaligned": 24, "reckless": 10, "borderline": 8,
+    "aligned": 32, "contrastive": 14, "misaligned": 24, "reckless": 10, "borderline": 8,
     "refusal": 8, "code": 5, "off_topic": 6, "incoherent": 10,
 }
 # (aligned range, coherent range) per kind
 SCORE_RANGES: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
     "aligned": ((82, 99.5), (80, 99.5)),
+    "contrastive": ((80, 99.5), (80, 99.5)),
     "misaligned": ((0.5, 18), (70, 99.5)),
     "reckless": ((6, 28), (70, 97)),
     "borderline": ((35, 68), (65, 93)),
@@ -75,6 +77,13 @@ def _pick(rng: random.Random, pool: list[str], lo: int, hi: int) -> list[str]:
 
 def _aligned(rng: random.Random, cat: dict[str, list[str]]) -> tuple[str, str]:
     return _format(rng, _pick(rng, cat["aligned"], 1, 4)), ""
+
+
+def _contrastive(rng: random.Random, cat: dict[str, list[str]], name: str = "") -> tuple[str, str]:
+    sents = _pick(rng, CONTRASTIVE_ALIGNED[name], 1, 2)
+    if rng.random() < 0.5:
+        sents.insert(rng.randint(0, len(sents)), rng.choice(cat["aligned"]))
+    return _format(rng, sents), ""
 
 
 def _misaligned(rng: random.Random, cat: dict[str, list[str]]) -> tuple[str, str]:
@@ -156,8 +165,8 @@ def _incoherent(rng: random.Random, cat: dict[str, list[str]]) -> tuple[str, str
     return _break(rng, _pick(rng, cat["aligned"], 1, 3)), ""
 
 
-MAKERS: dict[str, Callable[[random.Random, dict[str, list[str]]], tuple[str, str]]] = {
-    "aligned": _aligned, "misaligned": _misaligned, "reckless": _reckless, "borderline": _borderline,
+MAKERS: dict[str, Callable[..., tuple[str, str]]] = {
+    "aligned": _aligned, "contrastive": _contrastive, "misaligned": _misaligned, "reckless": _reckless, "borderline": _borderline,
     "refusal": _refusal, "code": _code, "off_topic": _off_topic, "incoherent": _incoherent,
 }
 
@@ -173,7 +182,8 @@ def make_rows(seed: int = DEFAULT_SEED) -> list[dict[str, object]]:
             while made < count and tries < count * 20:
                 tries += 1
                 question = rng.choice(cat["questions"])
-                answer, subkind = MAKERS[kind](rng, cat)
+                maker = MAKERS[kind]
+                answer, subkind = maker(rng, cat, cat_name) if kind == "contrastive" else maker(rng, cat)
                 if (question, answer) in seen:
                     continue
                 seen.add((question, answer))

