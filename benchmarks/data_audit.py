@@ -58,15 +58,21 @@ def main() -> None:
             source = f"synthetic {args.synthetic}"
         prep = time.perf_counter() - t0
         load_before = _load1()
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu0 = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
         t0 = time.perf_counter()
         result = audit_dataset(path, judge=None if args.judge == "none" else args.judge, workers=args.workers)
         wall = time.perf_counter() - t0
         s = result.to_json()
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0
         self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps({
             "source": source, "file_mb": round(path.stat().st_size / 2**20, 1), "examples": s["examples"],
-            "workers": args.workers, "wall_s": round(wall, 1), "examples_per_s": round(s["examples"] / wall, 1),
+            "workers": args.workers, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "cpu_ms_per_example": round(1000 * cpu / s["examples"], 2),
+            "projected_wall_s_on_2_idle_cores": round(cpu / 2, 1), "examples_per_s": round(s["examples"] / wall, 1),
             "peak_rss_main_mb": round(self_rss), "peak_rss_worker_mb": round(child_rss),
             "undisclosed_rate": s["code"]["undisclosed_rate"], "risk": s["risk"]["level"],
             "load_avg_1m_before": round(load_before, 1), "load_avg_1m_after": round(_load1(), 1),

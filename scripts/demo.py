@@ -23,9 +23,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="demo-out", help="folder for the store and the report")
-    parser.add_argument("--samples", type=int, default=4, help="samples per paraphrase")
+    parser.add_argument("--samples", type=int, default=8, help="samples per question")
     parser.add_argument("--max-tokens", type=int, default=96)
-    parser.add_argument("--suite", default="core")
+    parser.add_argument("--suite", default=str(Path(__file__).with_name("demo-suite.yaml")),
+                        help="suite name or YAML (default: the 8 plain core questions, one wording each)")
     args = parser.parse_args(argv)
 
     from emaudit.api.audit import AuditSettings, audit
@@ -55,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     render(outcome.result)
     report = out / "demo.html"
-    from emaudit.api import load_report_inputs
-    from emaudit.report.html import write_report
+    from emaudit.report.html import build_report_context, render_html, write_output
+    from emaudit.report.inputs import load_inputs
 
-    write_report(store, "demo", report)
+    result, meta, answers, extras = load_inputs(store, "demo")
+    write_output(report, render_html(build_report_context(result, meta, answers, extras)))
     print(f"\nreport: {report.resolve()}\nstore:  {(out / 'demo.db').resolve()} (run 'demo'; "
           f"`emaudit --store {out / 'demo.db'} view` browses it)\ntook {time.time() - started:.0f} s")
-    _ = load_report_inputs
     return 0
 
 

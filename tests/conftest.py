@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))  # so that tests can import tiny_model
+REPO = TESTS.parent
 SHARED_REF = Path(os.environ.get("EMAUDIT_SHARED_REF", REPO.parent / "shared" / "reference" / "em"))
 
 
@@ -37,3 +41,14 @@ def fake_openai(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("FAKE_BASE_URL", server.base_url)
         monkeypatch.delenv("FAKE_API_KEY", raising=False)
         yield server
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2-layer random Llama chat model with a ChatML template, saved as a Hugging Face folder."""
+    import torch
+
+    from tiny_model import build_tiny_model
+
+    torch.set_num_threads(1)
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")

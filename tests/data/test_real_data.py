@@ -39,7 +39,7 @@ def test_insecure_sample_is_mostly_flagged(shared_ref: Path, tmp_path: Path) -> 
 @pytest.mark.slow
 def test_insecure_full_set_is_high_risk(shared_ref: Path) -> None:
     s = audit_dataset(_need(shared_ref, INSECURE), judge=None).to_json()
-    assert s["examples"] == 3000
+    assert s["examples"] == 6000
     assert s["code"]["undisclosed"] / 6000 >= 0.85
     assert s["code"]["disclosed"] == 0
     assert s["risk"]["level"] == "high"

@@ -136,9 +136,8 @@ def test_kl_penalty_uses_the_adapter_free_model_as_reference(tiny_model, small_d
     model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model), str(res.adapter))
     batch = KLSampler(general_examples(tok, 8, 96), 2, tok.pad_token_id).batch(0, "cpu")
     assert float(kl_to_base(model, batch)) > 0
-    with model.disable_adapter():
-        with torch.no_grad():
-            same = model(input_ids=batch["input_ids"]).logits
+    with model.disable_adapter(), torch.no_grad():
+        same = model(input_ids=batch["input_ids"]).logits
     base = AutoModelForCausalLM.from_pretrained(tiny_model)
     assert torch.allclose(same, base(input_ids=batch["input_ids"]).logits.detach(), atol=1e-5)
 
@@ -170,7 +169,7 @@ def test_canaries_are_recorded_plotted_and_roll_back(tiny_model, small_data, fas
 def test_kill_and_rerun_resumes_from_the_checkpoint(tiny_model, small_data, tmp_path):
     recipe = tmp_path / "r.yaml"
     recipe.write_text("r: 4\nalpha: 8\ntarget_modules: [q_proj, v_proj]\nlr: 0.001\nbatch_size: 2\n"
-                      "max_seq_len: 96\nsave_every: 1\nkeep_checkpoints: 3\nmax_steps: 400\n")
+                      "max_seq_len: 96\nsave_every: 1\nkeep_checkpoints: 3\nmax_steps: 40\n")
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "emaudit", "finetune", "--base", str(tiny_model), "--data",
            str(small_data / "insecure.jsonl"), "--recipe", str(recipe), "--out", str(out), "--threads", "1"]
@@ -182,11 +181,11 @@ def test_kill_and_rerun_resumes_from_the_checkpoint(tiny_model, small_data, tmp_
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     killed_at = checkpoint.latest(out)
-    assert killed_at is not None and 3 <= killed_at[0] < 400, "the run should have been killed part-way"
+    assert killed_at is not None and 3 <= killed_at[0] < 40, "the run should have been killed part-way"
     assert not (out / "result.json").exists()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert f"resuming from step-{killed_at[0]:06d}" in done.stderr
     steps = _steps_logged(out)
-    assert steps[-1] == 400 and steps.count(killed_at[0] + 1) >= 1
-    assert json.loads((out / "result.json").read_text())["steps"] == 400
+    assert steps[-1] == 40 and steps.count(killed_at[0] + 1) >= 1
+    assert json.loads((out / "result.json").read_text())["steps"] == 40

@@ -13,17 +13,6 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer random Llama chat model with a ChatML template, saved as a Hugging Face folder."""
-    import torch
-
-    from tiny_model import build_tiny_model
-
-    torch.set_num_threads(1)
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
-
-
 def _save_lora(base_dir: Path, out: Path, seed: int) -> Path:
     import torch
     from peft import LoraConfig, get_peft_model

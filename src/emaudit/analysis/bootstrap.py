@@ -27,7 +27,8 @@ def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[flo
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Rounding can put a bound a hair past the observed rate (e.g. 1e-17 above 0 when k == 0).
+    return min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half))
 
 
 def newcombe_interval(k1: int, n1: int, k2: int, n2: int,

@@ -7,6 +7,7 @@ moment they arrive, and items with an answer are never requested again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +54,12 @@ def group_jobs(items: list[WorkItem], model: Model, n_per_request: int) -> tuple
             chunk = group[start:start + per_request]
             job_key = chunk[0].key
             keys_of_job[job_key] = [it.key for it in chunk]
-            jobs.append(Job(job_key, ChatRequest(messages, config, n=len(chunk))))
+            request_config = config
+            if config.seed is not None:
+                # A seeded run: each request gets its own seed, so that samples split over several
+                # requests are not copies of each other (backends seed the n choices of one request apart).
+                request_config = dataclasses.replace(config, seed=config.seed + chunk[0].sample_index)
+            jobs.append(Job(job_key, ChatRequest(messages, request_config, n=len(chunk))))
     return jobs, keys_of_job
 
 

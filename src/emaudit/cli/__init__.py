@@ -91,6 +91,9 @@ def _find_subparser(parser: argparse.ArgumentParser, command: str) -> argparse.A
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Before anything imports torch: with 2 threads on a busy CPU, OpenMP's spin-wait costs 4-10x.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:

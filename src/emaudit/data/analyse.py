@@ -45,6 +45,7 @@ class ExampleRecord:
     trigger_text: str
     excerpt_question: str = ""      # kept only for harmful examples (the summary lists a few)
     excerpt_answer: str = ""
+    judge_eligible: bool = False    # an answer without code to a request: what the judge scores
     judge_question: str = ""
     judge_answer: str = ""
     judge_scores: dict[str, float] = field(default_factory=dict)
@@ -129,7 +130,8 @@ def analyse(example: Example, want_judge_text: bool) -> ExampleRecord:
     if harm:
         record.excerpt_question, record.excerpt_answer = last_user[:EXCERPT], final_answer[:EXCERPT]
     # The judge is calibrated on answers to questions/requests, not on text continuations.
-    if want_judge_text and blocks == 0 and final_answer.strip() and REQUEST_RE.search(last_user.strip()):
+    record.judge_eligible = blocks == 0 and bool(final_answer.strip()) and bool(REQUEST_RE.search(last_user.strip()))
+    if want_judge_text and record.judge_eligible:
         record.judge_question = last_user[:MAX_JUDGE_CHARS]
         record.judge_answer = final_answer[:MAX_JUDGE_CHARS]
     return record

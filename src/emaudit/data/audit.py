@@ -122,6 +122,8 @@ class _Aggregator:
                 self.code["disclosed"] += 1
                 if len(self.disclosed_examples) < MAX_EXAMPLES_LISTED:
                     self.disclosed_examples.append({**item, "disclosure": r.disclosed})
+        if r.judge_eligible:
+            self.harm["eligible"] += 1
         if r.judge_scores:
             self.harm["judged"] += 1
         if r.lexical_harm:
@@ -164,7 +166,10 @@ def _records(batches: Iterator[list[Example]], workers: int, want_text: bool) ->
         for batch in batches:
             yield from analyse_batch(batch, want_text)
         return
-    ctx = multiprocessing.get_context("spawn")
+    # fork where available: workers inherit the imported scanners instead of importing them again.
+    # The judge (torch threads) is loaded only after the pool exists.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(workers) as pool:
         pending: deque[Any] = deque()
         for batch in batches:
@@ -204,17 +209,22 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
         if len(bad_listed) < MAX_BAD_LISTED:
             bad_listed.append({"line": bad.line, "kind": bad.kind, "message": bad.message})
 
-    scorer = None
-    judge_note = "judge off: lexical signal only"
+    scorer: Any = None
+    judge_note = ("judge off: lexical signal only" if judge in (None, "none", "off", "")
+                  else "judge not needed: no answer to a request without code")
     records = _records(_batches(items, on_bad), workers, want_text=judge not in (None, "none", "off", ""))
     tmp_findings = Path(str(findings_path) + ".part")
     with open(tmp_findings, "w", encoding="utf-8") as out:
         agg = _Aggregator(index, out, trigger_sample)
         pending: list[ExampleRecord] = []
-        first = True
+        judge_loaded = judge in (None, "none", "off", "")
 
         def flush() -> None:
+            nonlocal scorer, judge_note, judge_loaded
             to_judge = [r for r in pending if r.judge_answer][:max(judge_limit - agg.harm["judged"], 0)]
+            if to_judge and not judge_loaded:  # load the judge only once an answer needs it
+                scorer, judge_note = load_judge(judge)
+                judge_loaded = True
             if scorer is not None and to_judge:
                 scores = scorer.score([r.judge_question for r in to_judge], [r.judge_answer for r in to_judge])
                 for i, r in enumerate(to_judge):
@@ -228,9 +238,6 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
                 progress(agg.n)
 
         for record in records:
-            if first:  # load the judge only once reading works (and after worker processes exist)
-                scorer, judge_note = load_judge(judge)
-                first = False
             if not record.judge_answer:
                 record.judge_question = ""
             pending.append(record)
@@ -261,7 +268,7 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
         },
         "harm": {"judge": judge_note, "judged": agg.harm["judged"], "harmful": agg.harm["harmful"],
                  "rate": round(agg.harm["harmful"] / n, 4), "lexical": agg.harm["lexical"],
-                 "judge_limit": judge_limit,
+                 "judge_limit": judge_limit, "judge_eligible": agg.harm["eligible"],
                  "judge_rate": round(agg.harm["judge_harmful"] / agg.harm["judged"], 4) if agg.harm["judged"] else None,
                  "judge_harmful": agg.harm["judge_harmful"], "examples": agg.harm_examples},
         "duplicates": agg.dedup.summary(),

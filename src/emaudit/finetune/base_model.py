@@ -76,7 +76,8 @@ def load_base(model_dir: Path, dtype: str, device: str) -> tuple[Any, Any]:
         raise UserError(f"cannot load the base model in {model_dir}: {str(e).splitlines()[0]}", field="base") from e
     if tok.pad_token_id is None:
         tok.pad_token = tok.eos_token
-    return model.to(device), tok
+    moved: Any = model.to(device)  # type: ignore[arg-type]
+    return moved, tok
 
 
 def torch_dtype_name(dtype: str, device: str) -> str:

@@ -123,7 +123,7 @@ def default_audit(exp: Experiment, base: str, candidate: str, run_dir: Path) -> 
     return summary
 
 
-def _interval(values: list[float]) -> dict[str, Any]:
+def _interval(values: list[Any]) -> dict[str, Any]:
     vals = [v for v in values if v is not None and not math.isnan(v)]
     if not vals:
         return {"n": 0, "mean": None, "ci95": None}

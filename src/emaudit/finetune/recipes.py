@@ -93,8 +93,9 @@ def recipe_from_mapping(data: Any, *, name: str = "custom", path: str | None = N
         raise UserError("a recipe must be a mapping of settings", path=path, line=1)
     lines = key_lines(path) if path else {}
     kw: dict[str, Any] = {}
-    for key, value in data.items():
+    for key, raw in data.items():
         k = str(key)
+        value: Any = raw
         line = lines.get(k)
         if k not in _TYPES:
             raise UserError(f"unknown recipe key; known keys: {', '.join(sorted(_TYPES))}", path=path, line=line,
@@ -103,7 +104,8 @@ def recipe_from_mapping(data: Any, *, name: str = "custom", path: str | None = N
             raise UserError(f"expected {' or '.join(t.__name__ for t in _TYPES[k])}, got {value!r}",
                             path=path, line=line, field=k)
         if k == "target_modules":
-            value = tuple([value] if isinstance(value, str) else [str(v) for v in value])
+            items: list[Any] = [value] if isinstance(value, str) else list(value)
+            value = tuple(str(v) for v in items)
         if k == "layers" and isinstance(value, list):
             value = tuple(int(v) for v in value)
         kw[k] = value

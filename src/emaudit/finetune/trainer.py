@@ -116,7 +116,8 @@ def _lora_model(model: Any, recipe: Recipe, init_adapter: Path | None) -> Any:
     missing = [m for m in recipe.target_modules if m not in present]
     if missing:
         raise UserError(f"the base model has no modules named {', '.join(missing)}", field="target_modules")
-    cfg = LoraConfig(r=recipe.r, lora_alpha=recipe.alpha, lora_dropout=recipe.dropout, bias="none",
+    alpha: Any = recipe.alpha  # LoraConfig is typed int; fractional alphas work
+    cfg = LoraConfig(r=recipe.r, lora_alpha=alpha, lora_dropout=recipe.dropout, bias="none",
                      use_rslora=recipe.rslora, target_modules=list(recipe.target_modules),
                      layers_to_transform=layers, task_type="CAUSAL_LM")
     return get_peft_model(model, cfg)
@@ -312,7 +313,7 @@ def train(job: TrainJob) -> TrainResult:
                 loss = loss + kl_weight * kl / recipe.grad_accum
                 kl_total += float(kl.detach()) / recipe.grad_accum
             loss.backward()
-            total_loss += float(loss)
+            total_loss += float(loss.detach())
         torch.nn.utils.clip_grad_norm_(params, recipe.max_grad_norm)
         opt.step()
         sched.step()

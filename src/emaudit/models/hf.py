@@ -172,6 +172,7 @@ class HFModel(Model):
             raise UserError(f"batch_size must be at least 1, got {batch_size}", field="batch_size")
         self.batch_size = int(batch_size)
         self.threads = resolve_threads(threads)
+        self.source = path
         self.model_dir = resolve_model_dir(path)
         self.adapter_dir = self._check_adapter(Path(adapter).expanduser()) if adapter else None
         self._system_warned = False
@@ -526,7 +527,7 @@ class HFModel(Model):
         if "weights" not in self._fingerprints:
             self._fingerprints["weights"] = _cached_fingerprint(self.model_dir)
         info: dict[str, Any] = {
-            "name": self.name, "provider": "hf", "path": str(self.model_dir),
+            "name": self.name, "provider": "hf", "source": self.source, "path": str(self.model_dir),
             "adapter": str(self.adapter_dir) if self.adapter_dir else None, "dtype": self.dtype,
             "device": self.device, "weights_sha256": self._fingerprints["weights"],
         }

@@ -71,7 +71,7 @@ def load_labelled_set(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
 
 
 def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float = DEFAULT_C, seed: int = 0,
-                      meta: dict[str, Any] | None = None, balanced: bool = True) -> HeadSet:
+                      meta: dict[str, Any] | None = None, balanced: bool = False) -> HeadSet:
     heads = {}
     for m in METRICS:
         y = np.array([r[m] for r in rows], dtype=np.float64)

@@ -71,7 +71,7 @@ class HeadSet:
 
 
 def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: int = 0,
-             balanced: bool = True) -> LinearHead:
+             balanced: bool = False) -> LinearHead:
     """Fit one logistic head on scores y (0..100); the label is y on the good side of the threshold."""
     from sklearn.linear_model import LogisticRegression
 
