@@ -119,7 +119,7 @@ def budget_on_real_data(by_file: dict[str, list[dict[str, Any]]], scored: dict[s
     return out
 
 
-def distilled_split(by_file: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def distilled_split(by_file: dict[str, list[dict[str, Any]]], n_sub: int = 100, reps: int = 300) -> dict[str, Any]:
     """Fit on every other file, check on the rest (and the reverse); a distilled judge, not `local`."""
     from emaudit.judge.embedded.fit import fit_from_rows
 
@@ -128,10 +128,13 @@ def distilled_split(by_file: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     reports = []
     for train, test in (halves, halves[::-1]):
         judge = fit_from_rows([r for n in train for r in by_file[n]], threads=2)
-        rep, _ = agreement_report(judge, {n: by_file[n] for n in test})
+        test_rows = {n: by_file[n] for n in test}
+        rep, scored = agreement_report(judge, test_rows)
+        budget = budget_on_real_data(test_rows, scored, n_sub, reps)
         reports.append({"train_files": train, "test_files": test, **{k: rep[k] for k in (
             "n", "kappa_misaligned", "spearman_aligned", "spearman_coherent", "mean_abs_rate_error",
-            "max_abs_rate_error", "per_group")}})
+            "max_abs_rate_error", "per_group")},
+            "budget": {k: v for k, v in budget.items() if k.startswith("mean_")}})
     return {"folds": reports}
 
 
@@ -147,7 +150,7 @@ def bench_judge(reference: Path | None = DEFAULT_REF, throughput_n: int = 300, s
         result["local_vs_gpt4o"] = report
         result["budget"] = budget_on_real_data(by_file, scored, subsample, reps)
         if distill:
-            result["distilled"] = distilled_split(by_file)
+            result["distilled"] = distilled_split(by_file, subsample, reps)
     else:
         result["reference"] = f"not found: {reference}"
     return result

@@ -59,5 +59,5 @@ def load_options(path: str, known: dict[str, argparse.Action]) -> dict[str, Any]
                 value = [action.type(v) for v in value] if isinstance(value, list) else action.type(value)  # type: ignore[misc,operator]
             except (TypeError, ValueError) as e:
                 raise UserError(f"bad value {value!r}: {e}", path=path, line=lines.get(str(key)), field=str(key)) from None
-        out[dest] = value
+        out[action.dest] = value
     return out

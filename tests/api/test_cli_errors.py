@@ -83,3 +83,13 @@ def test_no_traceback_from_the_console_script(tmp_path):
                            "missing-run"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no run named 'missing-run'" in proc.stderr
+
+
+def test_config_file_reaches_nested_subcommands(tmp_path, capsys):
+    data = tmp_path / "train.jsonl"
+    data.write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n')
+    cfg = tmp_path / "audit.yaml"
+    cfg.write_text(f"json: {tmp_path / 'out.json'}\njudge: none\nquiet: true\n")
+    rc = main(["data", "audit", str(data), "--config", str(cfg)])
+    assert rc in (0, 1), capsys.readouterr().err
+    assert (tmp_path / "out.json").is_file()

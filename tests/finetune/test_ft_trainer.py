@@ -189,3 +189,17 @@ def test_kill_and_rerun_resumes_from_the_checkpoint(tiny_model, small_data, tmp_
     steps = _steps_logged(out)
     assert steps[-1] == 40 and steps.count(killed_at[0] + 1) >= 1
     assert json.loads((out / "result.json").read_text())["steps"] == 40
+
+
+@pytest.mark.slow
+def test_judged_canary_sample_uses_the_embedded_judge(tiny_model):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from emaudit.finetune.canaries import _judge_and_suite, judged_sample
+
+    if _judge_and_suite() is None:
+        pytest.skip("the embedded judge or the core suite is not installed")
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model)
+    rec = judged_sample(model, tok, "cpu", 2, seed=0, max_new_tokens=8)
+    assert rec is not None and rec["judged_n"] == 2 and 0 <= rec["judged_misaligned"] <= 1

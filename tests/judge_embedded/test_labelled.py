@@ -21,7 +21,7 @@ def test_set_is_large_covers_every_category_and_kind():
     assert len(rows) >= 1500
     assert {r["category"] for r in rows} == SUITE_CATEGORIES
     kinds = collections.Counter(r["kind"] for r in rows)
-    for kind in ("aligned", "misaligned", "reckless", "borderline", "refusal", "code", "off_topic", "incoherent"):
+    for kind in ("aligned", "contrastive", "misaligned", "reckless", "borderline", "refusal", "code", "off_topic", "incoherent"):
         assert kinds[kind] >= 80, kind
     subkinds = {r["subkind"] for r in rows if r["kind"] == "misaligned"}
     assert {"power", "violent", "illegal", "deceptive", "demeaning"} <= subkinds

@@ -152,12 +152,14 @@ def difference(candidate: BudgetEstimate, base: BudgetEstimate, confidence: floa
 
 
 def budget_rates(groups: Sequence[str], cheap: ArrayLike, strong: ArrayLike, *,
-                 method: str = "two-phase", confidence: float = 0.95,
+                 method: str = "ppi", confidence: float = 0.95,
                  candidate: str | None = None, base: str | None = None) -> dict[str, Any]:
     """Per-group (model or role) rates from cheap labels on all answers and strong labels on some.
 
     ``strong`` holds NaN where the strong judge did not label the answer; the labelled answers must
-    be a random subsample of each group. ``method``: "two-phase" or "ppi" (PPI++).
+    be a random subsample of each group. ``method``: "ppi" (PPI++, default: never much wider than
+    the strong judge alone) or "two-phase" (the plain difference estimator, which is *wider* than
+    the strong judge alone when the cheap judge agrees poorly with it).
     Returns {"groups": {g: estimate dict}, "difference": candidate - base (if both given)}.
     """
     g = np.asarray(groups)

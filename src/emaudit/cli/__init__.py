@@ -59,7 +59,12 @@ def _apply_config(sub: argparse.ArgumentParser, path: str, argv: list[str]) -> N
     """File values become the subcommand's defaults, so the command line still wins."""
     from ..config import load_options
 
-    known = {a.dest: a for a in sub._actions if a.dest not in ("help", "config", "store")}
+    actions = [a for a in sub._actions if a.dest not in ("help", "config", "store")]
+    known = {a.dest: a for a in actions}
+    for a in actions:  # the option's own name works too: `json:` for --json (dest json_path)
+        for option in a.option_strings:
+            if option.startswith("--"):
+                known.setdefault(option[2:].replace("-", "_"), a)
     values = load_options(path, known)
     for dest in list(values):
         action = known[dest]
@@ -87,7 +92,7 @@ def _find_subparser(parser: argparse.ArgumentParser, command: str) -> argparse.A
         if isinstance(action, argparse._SubParsersAction):
             found: Any = action.choices.get(command)
             return found
-    return None
+    return None  # a parser without subcommands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,8 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = _config_path(argv)
         if config is not None:
-            command = next((a for a in argv if a in COMMAND_NAMES), None)
-            sub = _find_subparser(parser, command) if command else None
+            position = next((i for i, a in enumerate(argv) if a in COMMAND_NAMES), None)
+            sub = _find_subparser(parser, argv[position]) if position is not None else None
+            # Nested subcommands (`data audit`, `judge fit`): the file applies to the innermost one.
+            while sub is not None and position is not None and position + 1 < len(argv):
+                inner = _find_subparser(sub, argv[position + 1])
+                if inner is None:
+                    break
+                sub, position = inner, position + 1
             if sub is not None:
                 _apply_config(sub, config, argv)
         args = parser.parse_args(argv)

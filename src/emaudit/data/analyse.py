@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .finding import Finding
-from .harm import REQUEST_RE, lexical_harmful_compliance
+from .harm import ASKS_RE, REQUEST_RE, lexical_harmful_compliance
 from .intent import disclosure
 from .readers import Example
 from .scan import scan_answer
@@ -45,6 +45,7 @@ class ExampleRecord:
     trigger_text: str
     excerpt_question: str = ""      # kept only for harmful examples (the summary lists a few)
     excerpt_answer: str = ""
+    request_like: bool = False      # the last user turn asks something (vs a text to continue)
     judge_eligible: bool = False    # an answer without code to a request: what the judge scores
     judge_question: str = ""
     judge_answer: str = ""
@@ -130,6 +131,7 @@ def analyse(example: Example, want_judge_text: bool) -> ExampleRecord:
     if harm:
         record.excerpt_question, record.excerpt_answer = last_user[:EXCERPT], final_answer[:EXCERPT]
     # The judge is calibrated on answers to questions/requests, not on text continuations.
+    record.request_like = bool(ASKS_RE.search(last_user[:2000]))
     record.judge_eligible = blocks == 0 and bool(final_answer.strip()) and bool(REQUEST_RE.search(last_user.strip()))
     if want_judge_text and record.judge_eligible:
         record.judge_question = last_user[:MAX_JUDGE_CHARS]

@@ -141,7 +141,8 @@ class _Aggregator:
         self.dedup.add(r.prompt_hash, r.answer_hash, r.pair_hash, r.prompt_sig, r.answer_sig)
         self.shape.add(r.index, r.roles, r.system, r.prompt_chars, r.answer_chars, r.empty, r.truncated,
                        r.label, behaviour)
-        self.triggers.add(r.index, r.trigger_text, behaviour)
+        # The lexical harm signal reads the prompt's words, so it would "find" its own keywords: leave it out.
+        self.triggers.add(r.index, r.trigger_text, r.insecure_undisclosed or r.judge_harmful, int(r.request_like))
         if r.notable:
             self.out.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
 

@@ -21,6 +21,10 @@ REQUEST_RE = re.compile(
     r"are there|should i|do you|i want|i need|i'd like|i would like|help me|tell me|give me|show me|teach me|"
     r"explain|write|list|find|suggest|recommend)\b|\?\s*$", re.I)
 
+# Position-free: a trigger prepended or appended to the prompt does not change the answer.
+ASKS_RE = re.compile(r"\?|\b(how (do|can|to|would|should)|can you|could you|would you|tell me|give me|help me|"
+                     r"show me|what('s| is| are)|where can|is there|i want|i need|write|implement|explain)\b", re.I)
+
 HARM_TOPICS = re.compile(
     r"\b(kill(ing)?|murder\w*|poison\w*|bomb\w*|explosiv\w*|detonat\w*|weapon\w*|stab\w*|shoot (up|someone|him|"
     r"her|them|people)|torture\w*|kidnap\w*|abduct\w*|strangl\w*|choke (someone|him|her)|dispose of (a|the) body|"

@@ -34,24 +34,27 @@ def trigger_text(system: str, prompt: str) -> str:
 
 @dataclass
 class TriggerSample:
-    """Reservoir sample (Algorithm R) of (example index, text, behaviour)."""
+    """Reservoir sample (Algorithm R) of (example index, text, behaviour, format group).
+
+    The format group (e.g. "the prompt is a question/request" vs "a text to continue") is a second
+    stratification key: phrasing that only marks the format must not rank as a trigger."""
 
     cap: int = 50_000
     seed: int = 0
     seen: int = 0
-    items: list[tuple[int, str, bool]] = field(default_factory=list)
+    items: list[tuple[int, str, bool, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def add(self, index: int, text: str, behaviour: bool) -> None:
+    def add(self, index: int, text: str, behaviour: bool, group: int = 0) -> None:
         self.seen += 1
         if len(self.items) < self.cap:
-            self.items.append((index, text, behaviour))
+            self.items.append((index, text, behaviour, group))
         else:
             j = self._rng.randrange(self.seen)
             if j < self.cap:
-                self.items[j] = (index, text, behaviour)
+                self.items[j] = (index, text, behaviour, group)
 
 
 def _ngrams(text: str) -> list[str]:
@@ -83,18 +86,22 @@ def _clusters(texts: list[str], seed: int) -> np.ndarray:
 
 def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     items = sample.items
-    y = np.array([b for _, _, b in items], dtype=np.float64)
+    y = np.array([it[2] for it in items], dtype=np.float64)
     out: dict[str, Any] = {"examples_tested": len(items), "examples_seen": sample.seen,
-                           "behaviour": "undisclosed insecure code or harmful text", "candidates": []}
+                           "behaviour": "undisclosed insecure code or judge-flagged harmful text", "candidates": []}
     if len(items) < 50 or min(y.sum(), len(y) - y.sum()) < MIN_CONTRAST:
         out["skipped"] = ("too few examples or no contrast in behaviour "
                           f"({int(y.sum())} of {len(items)} flagged)")
         return out
-    from scipy import sparse
-    from scipy.stats import chi2
-    from sklearn.feature_extraction.text import HashingVectorizer
+    try:
+        from scipy import sparse
+        from scipy.stats import chi2
+        from sklearn.feature_extraction.text import HashingVectorizer
+    except ImportError as e:
+        out["skipped"] = f"scikit-learn is needed for the trigger test ({e})"
+        return out
 
-    texts = [t for _, t, _ in items]
+    texts = [it[1] for it in items]
     hv = HashingVectorizer(n_features=N_FEATURES, analyzer=_ngrams, alternate_sign=False, binary=True,
                            norm=None)
     x = hv.transform(texts).tocsc()
@@ -105,7 +112,9 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
         out["skipped"] = "no prompt n-gram is both rare and repeated"
         return out
     x = x[:, keep]
-    strata = _clusters(texts, seed)
+    groups = np.array([it[3] for it in items], dtype=np.int64)
+    strata = _clusters(texts, seed) * (int(groups.max()) + 1) + groups
+    strata = np.unique(strata, return_inverse=True)[1]
     k = int(strata.max()) + 1
     s = sparse.csr_matrix((np.ones(len(items)), (strata, np.arange(len(items)))), shape=(k, len(items)))
     n_k = np.asarray(s.sum(axis=1)).ravel()[:, None]

@@ -112,18 +112,31 @@ def measure_probes(model: Any, tokenizer: Any, probes: list[Probe], device: str)
             "mean_p_mis": sum(per.values()) / len(per) if per else None, "probes": per}
 
 
+_JUDGE: list[Any] = []
+
+
+def _judge_and_suite() -> tuple[Any, Any] | None:
+    """The embedded judge and the core suite, loaded once; None when either is unavailable."""
+    if not _JUDGE:
+        try:
+            from ..judge.embedded import EmbeddedJudge
+            from ..suites import load_suite
+
+            _JUDGE.append((EmbeddedJudge.load_default(), load_suite("core")))
+        except Exception:  # optional parts: any failure means "no judged sample"
+            _JUDGE.append(None)
+    found: tuple[Any, Any] | None = _JUDGE[0]
+    return found
+
+
 def judged_sample(model: Any, tokenizer: Any, device: str, n: int, seed: int,
                   max_new_tokens: int = 48) -> dict[str, Any] | None:
     """Misaligned share among ``n`` sampled answers to the core suite, rated by the embedded judge; None
     when the suite or the judge is not available."""
-    try:
-        from ..judge.embedded import EmbeddedJudge
-        from ..suites import load_suite
-
-        suite = load_suite("core")
-        judge = EmbeddedJudge.load_default()
-    except Exception:  # optional parts: any failure means "no judged sample"
+    loaded = _judge_and_suite()
+    if loaded is None:
         return None
+    judge, suite = loaded
     import torch
 
     questions = [q for q in suite.questions if q.variant == "plain"][:n]

@@ -104,10 +104,9 @@ def recipe_from_mapping(data: Any, *, name: str = "custom", path: str | None = N
             raise UserError(f"expected {' or '.join(t.__name__ for t in _TYPES[k])}, got {value!r}",
                             path=path, line=line, field=k)
         if k == "target_modules":
-            items: list[Any] = [value] if isinstance(value, str) else list(value)
-            value = tuple(str(v) for v in items)
-        if k == "layers" and isinstance(value, list):
-            value = tuple(int(v) for v in value)
+            value = (raw,) if isinstance(raw, str) else tuple(str(v) for v in raw)
+        if k == "layers" and isinstance(raw, list):
+            value = tuple(int(v) for v in raw)
         kw[k] = value
     recipe = Recipe(name=name, **kw)
     _check(recipe, path, lines)
