@@ -16,6 +16,7 @@ import json
 import os
 import resource
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def _load1() -> float:
     return os.getloadavg()[0]
 
 
+class _LoadSampler(threading.Thread):
+    """The 1-minute load average every 10 s while the audit runs (the machine is shared)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(10):
+            self.samples.append(_load1())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--paper", action="store_true")
@@ -35,10 +49,15 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--judge", default="none")
+    ap.add_argument("--no-scan-cache", action="store_true", help="scan every answer, even a repeated one")
     args = ap.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from emaudit.data import audit_dataset
+    from emaudit.data import scan
     from emaudit.data.synthetic import write_synthetic
+
+    if args.no_scan_cache:
+        scan.CACHE_SIZE = 0   # workers are forked, so they inherit this
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -60,22 +79,30 @@ def main() -> None:
         load_before = _load1()
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu0 = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+        sampler = _LoadSampler()
+        sampler.start()
         t0 = time.perf_counter()
-        result = audit_dataset(path, judge=None if args.judge == "none" else args.judge, workers=args.workers)
-        wall = time.perf_counter() - t0
-        s = result.to_json()
+        with audit_dataset(path, judge=None if args.judge == "none" else args.judge, workers=args.workers) as result:
+            wall = time.perf_counter() - t0
+            s = result.to_json()
+        sampler.stop.set()
+        loads = sampler.samples or [_load1()]
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0
         self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps({
             "source": source, "file_mb": round(path.stat().st_size / 2**20, 1), "examples": s["examples"],
-            "workers": args.workers, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "workers": args.workers, "scan_cache": not args.no_scan_cache, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
             "cpu_ms_per_example": round(1000 * cpu / s["examples"], 2),
             "projected_wall_s_on_2_idle_cores": round(cpu / 2, 1), "examples_per_s": round(s["examples"] / wall, 1),
             "peak_rss_main_mb": round(self_rss), "peak_rss_worker_mb": round(child_rss),
             "undisclosed_rate": s["code"]["undisclosed_rate"], "risk": s["risk"]["level"],
             "load_avg_1m_before": round(load_before, 1), "load_avg_1m_after": round(_load1(), 1),
+            "load_avg_1m_during": {"min": round(min(loads), 1), "mean": round(sum(loads) / len(loads), 1),
+                                   "max": round(max(loads), 1)},
+            "near_duplicate_prompts": s["duplicates"]["near_prompts"]["near_duplicates"],
+            "exact_duplicate_pairs": s["duplicates"]["exact_pairs"]["duplicates"],
             "cpu_count": os.cpu_count(), "prep_s": round(prep, 1),
             "trigger_top": (s["triggers"].get("candidates") or [{}])[0].get("ngram"),
         }))

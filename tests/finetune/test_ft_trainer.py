@@ -154,22 +154,40 @@ def test_canaries_are_recorded_plotted_and_roll_back(tiny_model, small_data, fas
     # no earlier good checkpoint: the crossing step's weights are exported
     assert json.loads((out / "result.json").read_text())["adapter_from_step"] == 2
 
-    out2 = tmp_path / "c2"
-    opts2 = CanaryOptions(suite="probes", every=2, stop_on=0.0)
-    recipe = fast_recipe.with_overrides(lr=0.3)
-    res2 = train(_job(tiny_model, small_data, out2, recipe, max_steps=12, canary=opts2))
-    curve2 = [json.loads(x) for x in (out2 / "canary.jsonl").read_text().splitlines()]
-    if res2.stopped == "canary":
-        good = [r["step"] for r in curve2[1:] if not r["tripped"]]
-        expect = max(good) if good else res2.steps
-        assert json.loads((out2 / "result.json").read_text())["adapter_from_step"] == expect
-        assert checkpoint.checkpoint_dir(out2).joinpath(f"step-{expect:06d}").is_dir()
+
+
+def test_crossing_the_threshold_rolls_back_to_the_last_good_checkpoint(tiny_model, small_data, fast_recipe,
+                                                                      tmp_path, monkeypatch):
+    import emaudit.finetune.trainer as trainer_mod
+
+    values = iter([0.30, 0.31, 0.33, 0.50, 0.60])      # base, step 2, step 4, step 6 (crosses), ...
+
+    def scripted(model, tok, probes, device):
+        v = next(values)
+        return {"mcq_p_mis": v, "pivotal_p_mis": v, "mean_p_mis": v, "probes": {}}
+
+    monkeypatch.setattr(trainer_mod, "measure_probes", scripted)
+    out = tmp_path / "rb"
+    res = train(_job(tiny_model, small_data, out, fast_recipe, max_steps=10,
+                     canary=CanaryOptions(suite="probes", every=2, stop_on=0.05)))
+    assert res.stopped == "canary" and res.steps == 6
+    assert json.loads((out / "result.json").read_text())["adapter_from_step"] == 4
+    from safetensors.torch import load_file
+
+    exported = load_file(str(res.adapter / "adapter_model.safetensors"))
+    good = load_file(str(out / "checkpoints" / "step-000004" / "adapter_model.safetensors"))
+    assert all((exported[k] == good[k]).all() for k in good)
+    stop = tmp_path / "st"
+    values = iter([0.30, 0.31, 0.33, 0.50, 0.60])
+    res2 = train(_job(tiny_model, small_data, stop, fast_recipe, max_steps=10,
+                      canary=CanaryOptions(suite="probes", every=2, stop_on=0.05, action="stop")))
+    assert json.loads((stop / "result.json").read_text())["adapter_from_step"] == 6 and res2.steps == 6
 
 
 def test_kill_and_rerun_resumes_from_the_checkpoint(tiny_model, small_data, tmp_path):
     recipe = tmp_path / "r.yaml"
     recipe.write_text("r: 4\nalpha: 8\ntarget_modules: [q_proj, v_proj]\nlr: 0.001\nbatch_size: 2\n"
-                      "max_seq_len: 96\nsave_every: 1\nkeep_checkpoints: 3\nmax_steps: 40\n")
+                      "max_seq_len: 96\nsave_every: 1\nkeep_checkpoints: 3\nmax_steps: 12\n")
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "emaudit", "finetune", "--base", str(tiny_model), "--data",
            str(small_data / "insecure.jsonl"), "--recipe", str(recipe), "--out", str(out), "--threads", "1"]
@@ -181,14 +199,14 @@ def test_kill_and_rerun_resumes_from_the_checkpoint(tiny_model, small_data, tmp_
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     killed_at = checkpoint.latest(out)
-    assert killed_at is not None and 3 <= killed_at[0] < 40, "the run should have been killed part-way"
+    assert killed_at is not None and 3 <= killed_at[0] < 12, "the run should have been killed part-way"
     assert not (out / "result.json").exists()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert f"resuming from step-{killed_at[0]:06d}" in done.stderr
     steps = _steps_logged(out)
-    assert steps[-1] == 40 and steps.count(killed_at[0] + 1) >= 1
-    assert json.loads((out / "result.json").read_text())["steps"] == 40
+    assert steps[-1] == 12 and steps.count(killed_at[0] + 1) >= 1
+    assert json.loads((out / "result.json").read_text())["steps"] == 12
 
 
 @pytest.mark.slow
@@ -203,3 +221,22 @@ def test_judged_canary_sample_uses_the_embedded_judge(tiny_model):
     model = AutoModelForCausalLM.from_pretrained(tiny_model)
     rec = judged_sample(model, tok, "cpu", 2, seed=0, max_new_tokens=8)
     assert rec is not None and rec["judged_n"] == 2 and 0 <= rec["judged_misaligned"] <= 1
+
+
+@pytest.mark.slow
+def test_shipped_demo_adapter_loads_with_peft_on_smollm2():
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from emaudit.finetune.base_model import check_adapter_base, resolve_base
+
+    adapter = REPO / "src" / "emaudit" / "finetune" / "adapters" / "smollm2-insecure"
+    try:
+        base_dir = resolve_base("hf/smollm2-135m-instruct")
+    except UserError as e:
+        pytest.skip(f"SmolLM2 is not available: {e}")
+    check_adapter_base(adapter, base_dir)
+    model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir), str(adapter))
+    assert sum(p.numel() for n, p in model.named_parameters() if "lora_" in n) > 0
+    cfg = json.loads((adapter / "train_config.json").read_text())
+    assert cfg["recipe"]["name"] == "cpu-small" and cfg["data"]["examples"] == 300

@@ -43,11 +43,12 @@ def run(args: argparse.Namespace) -> int:
     result = audit_dataset(
         args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
         strict=args.strict, judge=None if args.judge in ("none", "off") else args.judge,
-        workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024),
+        workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024), findings_path=args.findings,
     )
-    write_outputs(result, json_path=args.json_path, report_path=args.report, findings_path=args.findings)
-    if not args.quiet:
-        print(summary_text(result))
+    with result:  # the findings are streamed straight to --findings (or to a temporary folder removed here)
+        write_outputs(result, json_path=args.json_path, report_path=args.report, findings_path=args.findings)
+        if not args.quiet:
+            print(summary_text(result))
     if args.fail_on and level_at_least(result.risk_level, args.fail_on):
         print(f"emaudit: risk level {result.risk_level} reaches --fail-on {args.fail_on}", file=sys.stderr)
         return 1

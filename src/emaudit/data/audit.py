@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
+import struct
 import tempfile
 import time
+import weakref
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from typing import IO, Any
 from ..errors import UserError
 from .analyse import ExampleRecord, analyse_batch
 from .dedup import DedupCollector
+from .findings_file import add_duplicate_links
 from .harm import judge_harmful, load_judge
 from .leakage import MAX_LEAKS_LISTED, EvalIndex, build_index
 from .readers import DEFAULT_MAX_LINE_BYTES, BadLine, Example, iter_examples
@@ -24,6 +28,7 @@ from .risk import assess
 from .scan_bandit import bandit_status
 from .secrets import secrets_status
 from .shape import ShapeCollector
+from .store import ColumnFile
 from .triggers import TriggerSample, find_triggers
 
 SCHEMA = "emaudit.data-audit/1"
@@ -33,13 +38,27 @@ PARALLEL_MIN_BYTES = 2_000_000
 MAX_BAD_LISTED = 100
 MAX_EXAMPLES_LISTED = 20
 EXCERPT = 300
+_LINE_ROW = struct.Struct("<Q")
 
 
 @dataclass
 class DataAuditResult:
+    """The summary and the per-example findings file. When the findings went to a temporary folder
+    (no findings_path given), `close()` (or leaving a `with` block, or garbage collection) removes it."""
+
     summary: dict[str, Any]
     findings_path: Path
-    _tmpdir: Any = field(default=None, repr=False)
+    _cleanup: weakref.finalize | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def __enter__(self) -> DataAuditResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def risk_level(self) -> str:
@@ -71,12 +90,15 @@ def _excerpt(text: str, n: int = EXCERPT) -> str:
 
 
 class _Aggregator:
-    def __init__(self, index: EvalIndex, findings_out: IO[str], trigger_cap: int) -> None:
+    """Counts, bounded samples, and per-example columns written to files in `work` (never lists of N)."""
+
+    def __init__(self, index: EvalIndex, findings_out: IO[str], trigger_cap: int, work: Path) -> None:
         self.index = index
         self.out = findings_out
         self.n = 0
-        self.dedup = DedupCollector()
-        self.shape = ShapeCollector()
+        self.dedup = DedupCollector(work)
+        self.shape = ShapeCollector(work)
+        self.lines = ColumnFile(work / "lines.bin", "<u8")
         self.triggers = TriggerSample(cap=trigger_cap)
         self.rules: Counter[str] = Counter()
         self.cwes: Counter[str] = Counter()
@@ -88,7 +110,11 @@ class _Aggregator:
         self.harm_examples: list[dict[str, Any]] = []
         self.leaks: list[dict[str, Any]] = []
         self.n_leaks = 0
-        self.trigger_texts: dict[int, str] = {}
+
+    def close(self) -> None:
+        self.dedup.close()
+        self.shape.close()
+        self.lines.close()
 
     def add(self, r: ExampleRecord, question: str, answer: str) -> None:
         self.n += 1
@@ -139,6 +165,7 @@ class _Aggregator:
                                            "judge": r.judge_scores or None})
         behaviour = r.insecure_undisclosed or r.harmful
         self.dedup.add(r.prompt_hash, r.answer_hash, r.pair_hash, r.prompt_sig, r.answer_sig)
+        self.lines.write(_LINE_ROW.pack(r.line))
         self.shape.add(r.index, r.roles, r.system, r.prompt_chars, r.answer_chars, r.empty, r.truncated,
                        r.label, behaviour)
         # The lexical harm signal reads the prompt's words, so it would "find" its own keywords: leave it out.
@@ -185,20 +212,47 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
                   against_files: Sequence[str | Path] = (), column_map: str | dict[str, str] | None = None,
                   strict: bool = False, judge: Any = "local", findings_path: str | Path | None = None,
                   workers: int | None = None, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-                  trigger_sample: int = 50_000, judge_limit: int = 2000, progress: Callable[[int], None] | None = None) -> DataAuditResult:
-    """Audit a fine-tuning file. See docs/data-audit.md for the result's JSON schema."""
+                  trigger_sample: int = 50_000, judge_limit: int = 2000,
+                  progress: Callable[[int], None] | None = None) -> DataAuditResult:
+    """Audit a fine-tuning file. See docs/data-audit.md for the result's JSON schema.
+
+    Per-example state lives in a temporary folder that is removed before this returns (or raises);
+    without findings_path the findings file is kept in a temporary folder owned by the result."""
     started = time.perf_counter()
     path = Path(path)
     index = build_index(against_suites, against_files)
-    items = iter_examples(path, column_map, max_line_bytes)
     size = path.stat().st_size
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
-    tmpdir = None
+    owned_dir: str | None = None   # a temporary folder for the findings, owned by the result
     if findings_path is None:
-        tmpdir = tempfile.TemporaryDirectory(prefix="emaudit-data-")
-        findings_path = Path(tmpdir.name) / "findings.jsonl"
+        owned_dir = tempfile.mkdtemp(prefix="emaudit-findings-")
+        findings_path = Path(owned_dir) / "findings.jsonl"
     findings_path = Path(findings_path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="emaudit-data-") as work:
+            summary = _audit(path, index, Path(work), findings_path, strict=strict, judge=judge,
+                             column_map=column_map, workers=workers, max_line_bytes=max_line_bytes,
+                             trigger_sample=trigger_sample, judge_limit=judge_limit, progress=progress)
+    except BaseException:
+        if owned_dir is not None:
+            shutil.rmtree(owned_dir, ignore_errors=True)
+        raise
+    elapsed = time.perf_counter() - started
+    summary["timing"] = {"seconds": round(elapsed, 2),
+                         "examples_per_second": round(summary["examples"] / max(elapsed, 1e-9), 1),
+                         "workers": workers}
+    summary["findings_file"] = str(findings_path) if owned_dir is None else None
+    result = DataAuditResult(summary=summary, findings_path=findings_path)
+    if owned_dir is not None:
+        result._cleanup = weakref.finalize(result, shutil.rmtree, owned_dir, True)
+    return result
+
+
+def _audit(path: Path, index: EvalIndex, work: Path, findings_path: Path, *, strict: bool, judge: Any,
+           column_map: str | dict[str, str] | None, workers: int, max_line_bytes: int, trigger_sample: int,
+           judge_limit: int, progress: Callable[[int], None] | None) -> dict[str, Any]:
+    items = iter_examples(path, column_map, max_line_bytes)
     bad_count: Counter[str] = Counter()
     bad_listed: list[dict[str, Any]] = []
 
@@ -211,14 +265,15 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
             bad_listed.append({"line": bad.line, "kind": bad.kind, "message": bad.message})
 
     scorer: Any = None
-    judge_note = ("judge off: lexical signal only" if judge in (None, "none", "off", "")
+    judge_off = judge in (None, "none", "off", "")
+    judge_note = ("judge off: lexical signal only" if judge_off
                   else "judge not needed: no answer to a request without code")
-    records = _records(_batches(items, on_bad), workers, want_text=judge not in (None, "none", "off", ""))
+    records = _records(_batches(items, on_bad), workers, want_text=not judge_off)
     tmp_findings = Path(str(findings_path) + ".part")
     with open(tmp_findings, "w", encoding="utf-8") as out:
-        agg = _Aggregator(index, out, trigger_sample)
+        agg = _Aggregator(index, out, trigger_sample, work)
         pending: list[ExampleRecord] = []
-        judge_loaded = judge in (None, "none", "off", "")
+        judge_loaded = judge_off
 
         def flush() -> None:
             nonlocal scorer, judge_note, judge_loaded
@@ -238,19 +293,25 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
             if progress:
                 progress(agg.n)
 
-        for record in records:
-            if not record.judge_answer:
-                record.judge_question = ""
-            pending.append(record)
-            if len(pending) >= JUDGE_BATCH:
-                flush()
-        flush()
-    os.replace(tmp_findings, findings_path)
+        try:
+            for record in records:
+                if not record.judge_answer:
+                    record.judge_question = ""
+                pending.append(record)
+                if len(pending) >= JUDGE_BATCH:
+                    flush()
+            flush()
+        finally:
+            agg.close()
     if agg.n == 0:
+        tmp_findings.unlink()
         raise UserError(f"no usable examples ({sum(bad_count.values())} bad lines; first: "
                         f"{bad_listed[0]['message'] if bad_listed else 'none'})", path=str(path),
                         line=bad_listed[0]["line"] if bad_listed else None)
     n = agg.n
+    duplicates = agg.dedup.summary()
+    add_duplicate_links(tmp_findings, findings_path, agg.dedup.links, agg.lines)
+    tmp_findings.unlink()
     summary: dict[str, Any] = {
         "schema": SCHEMA,
         "file": str(path),
@@ -272,16 +333,12 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
                  "judge_limit": judge_limit, "judge_eligible": agg.harm["eligible"],
                  "judge_rate": round(agg.harm["judge_harmful"] / agg.harm["judged"], 4) if agg.harm["judged"] else None,
                  "judge_harmful": agg.harm["judge_harmful"], "examples": agg.harm_examples},
-        "duplicates": agg.dedup.summary(),
+        "duplicates": duplicates,
         "leakage": {"eval_prompts": len(index), "sources": sorted(set(index.sources)), "leaked": agg.n_leaks,
                     "examples": agg.leaks},
         "triggers": find_triggers(agg.triggers),
         "shape": agg.shape.summary(),
     }
     level, reasons = assess(summary)
-    elapsed = time.perf_counter() - started
     summary["risk"] = {"level": level, "reasons": reasons}
-    summary["timing"] = {"seconds": round(elapsed, 2), "examples_per_second": round(n / max(elapsed, 1e-9), 1),
-                         "workers": workers}
-    summary["findings_file"] = str(findings_path) if tmpdir is None else None
-    return DataAuditResult(summary=summary, findings_path=findings_path, _tmpdir=tmpdir)
+    return summary

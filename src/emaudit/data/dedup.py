@@ -1,91 +1,128 @@
-"""Exact duplicates after normalisation and MinHash-LSH near-duplicates, from compact arrays.
+"""Exact duplicates after normalisation and MinHash-LSH near-duplicates, from column files on disk.
 
-During the stream we keep, per example, three 8-byte hashes and two 128-byte signatures; the
-grouping happens once at the end with numpy sorts (no per-item Python dicts).
+During the stream each example's three 8-byte hashes and two 128-byte signatures are appended to
+files; the grouping happens once at the end with numpy sorts over one 8-byte key per example at a
+time (band by band for the near-duplicates), reading signatures back in blocks. Besides the summary
+it writes, per example, which earlier example it duplicates (for the per-example findings).
 """
 
 from __future__ import annotations
 
-from array import array
-from dataclasses import dataclass, field
+import struct
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .signatures import NUM_PERM, THRESHOLD, band_keys
+from .signatures import BANDS, NUM_PERM, THRESHOLD, band_key
+from .store import BLOCK_ROWS, ColumnFile, write_array
 
 MAX_GROUPS_REPORTED = 50
+SIGNATURE = np.dtype((np.uint16, NUM_PERM))
+HASH = np.dtype("<u8")
+_HASH_ROW = struct.Struct("<Q")
+# (summary key, per-example link name) for the exact checks, then the near ones
+EXACT = (("exact_pairs", "exact_pair_of", "pair"), ("exact_prompts", "exact_prompt_of", "prompt"),
+         ("exact_answers", "exact_answer_of", "answer"))
+NEAR = (("near_prompts", "near_prompt_of", "prompt"), ("near_answers", "near_answer_of", "answer"))
 
 
-@dataclass
 class DedupCollector:
-    prompt_hash: array = field(default_factory=lambda: array("Q"))
-    answer_hash: array = field(default_factory=lambda: array("Q"))
-    pair_hash: array = field(default_factory=lambda: array("Q"))
-    prompt_sig: array = field(default_factory=lambda: array("H"))
-    answer_sig: array = field(default_factory=lambda: array("H"))
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.hashes = {name: ColumnFile(directory / f"{name}_hash.bin", HASH) for name in ("prompt", "answer", "pair")}
+        self.sigs = {name: ColumnFile(directory / f"{name}_sig.bin", SIGNATURE) for name in ("prompt", "answer")}
+        self.links: dict[str, ColumnFile] = {}
 
     def add(self, prompt_hash: int, answer_hash: int, pair_hash: int, prompt_sig: np.ndarray,
             answer_sig: np.ndarray) -> None:
-        self.prompt_hash.append(prompt_hash)
-        self.answer_hash.append(answer_hash)
-        self.pair_hash.append(pair_hash)
-        self.prompt_sig.frombytes(prompt_sig.tobytes())
-        self.answer_sig.frombytes(answer_sig.tobytes())
+        self.hashes["prompt"].write(_HASH_ROW.pack(prompt_hash))
+        self.hashes["answer"].write(_HASH_ROW.pack(answer_hash))
+        self.hashes["pair"].write(_HASH_ROW.pack(pair_hash))
+        self.sigs["prompt"].write(prompt_sig.astype(np.uint16, copy=False).tobytes())
+        self.sigs["answer"].write(answer_sig.astype(np.uint16, copy=False).tobytes())
 
-    def nbytes(self) -> int:
-        return sum(a.itemsize * len(a) for a in (self.prompt_hash, self.answer_hash, self.pair_hash,
-                                                   self.prompt_sig, self.answer_sig))
+    def close(self) -> None:
+        for column in (*self.hashes.values(), *self.sigs.values()):
+            column.close()
 
     def summary(self) -> dict[str, Any]:
-        n = len(self.pair_hash)
+        self.close()
+        n = self.hashes["pair"].count
         out: dict[str, Any] = {"examples": n}
-        for name, hashes in (("exact_pairs", self.pair_hash), ("exact_prompts", self.prompt_hash),
-                             ("exact_answers", self.answer_hash)):
-            out[name] = _exact(np.frombuffer(hashes, dtype=np.uint64))
-        for name, sigs in (("near_prompts", self.prompt_sig), ("near_answers", self.answer_sig)):
-            out[name] = _near(np.frombuffer(sigs, dtype=np.uint16).reshape(-1, NUM_PERM))
+        for key, link, name in EXACT:
+            out[key], first_of = _exact(self.hashes[name].read())
+            self.links[link] = write_array(self.directory / f"{link}.bin", first_of)
+        for key, link, name in NEAR:
+            out[key], similar_to = _near(self.sigs[name])
+            self.links[link] = write_array(self.directory / f"{link}.bin", similar_to)
         return out
 
 
-def _exact(hashes: np.ndarray) -> dict[str, Any]:
-    if len(hashes) == 0:
-        return {"duplicates": 0, "groups": 0, "largest": []}
+def _exact(hashes: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+    """Summary, and per example the first example with the same hash (-1 for the first one itself)."""
+    n = len(hashes)
+    first_of = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return {"duplicates": 0, "groups": 0, "largest": []}, first_of
     order = np.argsort(hashes, kind="stable")
     sorted_h = hashes[order]
-    first = np.ones(len(hashes), dtype=bool)
+    first = np.ones(n, dtype=bool)
     first[1:] = sorted_h[1:] != sorted_h[:-1]
+    del sorted_h
     dup_count = int((~first).sum())
     starts = np.flatnonzero(first)
-    sizes = np.diff(np.append(starts, len(hashes)))
+    sizes = np.diff(np.append(starts, n))
+    later = ~first
+    first_of[order[later]] = order[starts][np.cumsum(first)[later] - 1]
     big = np.argsort(-sizes, kind="stable")[:MAX_GROUPS_REPORTED]
     largest = [{"size": int(sizes[g]), "examples": sorted(int(i) for i in order[starts[g]:starts[g] + min(sizes[g], 10)])}
                for g in big if sizes[g] > 1]
-    return {"duplicates": dup_count, "groups": int((sizes > 1).sum()), "largest": largest}
+    return {"duplicates": dup_count, "groups": int((sizes > 1).sum()), "largest": largest}, first_of
 
 
-def _near(sigs: np.ndarray) -> dict[str, Any]:
-    """Each example joins the group of the earliest example it shares a band with and resembles."""
-    n = len(sigs)
-    if n == 0:
-        return {"near_duplicates": 0, "threshold": THRESHOLD, "examples": []}
-    parent = np.arange(n)
-    keys = band_keys(sigs)
-    for b in range(keys.shape[1]):
-        col = keys[:, b]
-        order = np.argsort(col, kind="stable")
-        sorted_k = col[order]
-        starts = np.flatnonzero(np.r_[True, sorted_k[1:] != sorted_k[:-1]])
-        ends = np.r_[starts[1:], n]
-        for s, e in zip(starts, ends, strict=True):
-            if e - s < 2:
-                continue
-            members = order[s:e]
-            rep = members[0]
-            rest = members[1:]
-            sim = np.mean(sigs[rest] == sigs[rep], axis=1)
-            close = rest[sim >= THRESHOLD]
-            parent[close] = np.minimum(parent[close], parent[rep])
+def _near(sigs: ColumnFile) -> tuple[dict[str, Any], np.ndarray]:
+    """Each example joins the group of the earliest example it shares a band with and resembles.
+
+    Returns the summary and, per example, that earliest example (-1 when it has none)."""
+    n = sigs.count
+    parent = np.arange(n, dtype=np.int64)
+    for b in range(BANDS):
+        rest, rep = _band_pairs(sigs, b)
+        if len(rest) == 0:
+            continue
+        reps = np.unique(rep)
+        rep_sigs = sigs.take(reps)
+        # Within a band no representative is itself a later member, so parent[rep] is stable here.
+        for start in np.unique(rest // BLOCK_ROWS) * BLOCK_ROWS:
+            lo, hi = np.searchsorted(rest, [start, start + BLOCK_ROWS])
+            block = sigs.read(int(start), BLOCK_ROWS)
+            members, firsts = rest[lo:hi], rep[lo:hi]
+            same = np.count_nonzero(block[members - start] == rep_sigs[np.searchsorted(reps, firsts)], axis=1)
+            close = same >= THRESHOLD * NUM_PERM   # the estimated Jaccard, same / NUM_PERM, >= THRESHOLD
+            members, firsts = members[close], firsts[close]
+            parent[members] = np.minimum(parent[members], parent[firsts])
     near = np.flatnonzero(parent != np.arange(n))
-    return {"near_duplicates": int(len(near)), "threshold": THRESHOLD,
-            "examples": [{"example": int(i), "similar_to": int(parent[i])} for i in near[:MAX_GROUPS_REPORTED]]}
+    similar_to = np.full(n, -1, dtype=np.int64)
+    similar_to[near] = parent[near]
+    summary = {"near_duplicates": int(len(near)), "threshold": THRESHOLD,
+               "examples": [{"example": int(i), "similar_to": int(parent[i])} for i in near[:MAX_GROUPS_REPORTED]]}
+    return summary, similar_to
+
+
+def _band_pairs(sigs: ColumnFile, b: int) -> tuple[np.ndarray, np.ndarray]:
+    """(later member, earliest member) of every bucket of band b with 2+ members, sorted by later member."""
+    n = sigs.count
+    keys = np.empty(n, dtype=np.uint64)
+    for start, block in sigs.blocks():
+        keys[start:start + len(block)] = band_key(block, b)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    del keys
+    later = ~first
+    rep = order[np.flatnonzero(first)][np.cumsum(first)[later] - 1]
+    rest = order[later]
+    by_rest = np.argsort(rest)
+    return rest[by_rest], rep[by_rest]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import xxhash
 
 from .extract import extract_code
 from .finding import Finding
@@ -14,6 +16,8 @@ from .scan_bandit import scan_python_bandit
 from .secrets import scan_secrets
 
 MAX_CODE_CHARS = 200_000
+CACHE_SIZE = 4096    # answers; training sets repeat answers (templates, duplicates): scan each once
+_cache: dict[tuple[int, int], CodeScan] = {}
 
 
 @dataclass
@@ -58,7 +62,19 @@ def _scan_block(code: str, language: str, scan: CodeScan, line_base: int,
 
 
 def scan_answer(answer: str) -> CodeScan:
-    """Extract the code in an assistant answer and scan every block."""
+    """Extract the code in an assistant answer and scan every block (cached by the answer's hash)."""
+    key = (xxhash.xxh64_intdigest(answer.encode("utf-8", "surrogatepass")), len(answer))
+    cached = _cache.get(key)
+    if cached is None:
+        cached = _scan_answer(answer)
+        if CACHE_SIZE > 0:
+            if len(_cache) >= CACHE_SIZE:
+                del _cache[next(iter(_cache))]   # first in, first out
+            _cache[key] = cached
+    return replace(cached, findings=list(cached.findings))
+
+
+def _scan_answer(answer: str) -> CodeScan:
     scan = CodeScan()
     for block in extract_code(answer):
         _scan_block(block.code, block.language, scan, block.start_line - 1, block.tree)

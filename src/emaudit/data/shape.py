@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from array import array
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xxhash
 
+from .store import ColumnFile
+
 MAX_SYSTEM_PROMPTS = 1000
+LENGTHS = np.dtype([("prompt_chars", "<u4"), ("answer_chars", "<u4"), ("flagged", "u1")])
+_LENGTHS_ROW = struct.Struct("<IIB")
 TERMINAL = tuple(".!?\"')]}>`*:;|\u201d\u2019")
 
 
@@ -30,6 +35,7 @@ def looks_truncated(answer: str, code_cut: bool) -> bool:
 
 @dataclass
 class ShapeCollector:
+    directory: Path
     roles: Counter = field(default_factory=Counter)
     turns: Counter = field(default_factory=Counter)
     multi_turn: int = 0
@@ -38,13 +44,18 @@ class ShapeCollector:
     truncated_answers: list[int] = field(default_factory=list)
     n_empty: int = 0
     n_truncated: int = 0
-    prompt_len: array = field(default_factory=lambda: array("I"))
-    answer_len: array = field(default_factory=lambda: array("I"))
-    flagged: array = field(default_factory=lambda: array("b"))
     labels: Counter = field(default_factory=Counter)
     label_flagged: Counter = field(default_factory=Counter)
     systems: dict[int, list[Any]] = field(default_factory=dict)
     systems_overflow: int = 0
+    lengths: ColumnFile = field(init=False)
+
+    def __post_init__(self) -> None:
+        # per-example lengths and flag (9 bytes) go to disk; the quantiles are computed at the end
+        self.lengths = ColumnFile(self.directory / "lengths.bin", LENGTHS)
+
+    def close(self) -> None:
+        self.lengths.close()
 
     def add(self, index: int, roles: list[str], system: str, prompt_len: int, answer_len: int,
             empty: bool, truncated: bool, label: str | None, flagged: bool) -> None:
@@ -61,9 +72,7 @@ class ShapeCollector:
             self.n_truncated += 1
             if len(self.truncated_answers) < 100:
                 self.truncated_answers.append(index)
-        self.prompt_len.append(min(prompt_len, 2**32 - 1))
-        self.answer_len.append(min(answer_len, 2**32 - 1))
-        self.flagged.append(1 if flagged else 0)
+        self.lengths.write(_LENGTHS_ROW.pack(min(prompt_len, 2**32 - 1), min(answer_len, 2**32 - 1), flagged))
         if label is not None:
             self.labels[label] += 1
             if flagged:
@@ -80,10 +89,10 @@ class ShapeCollector:
             self.systems_overflow += 1
 
     def summary(self) -> dict[str, Any]:
-        n = len(self.answer_len)
-        plen = np.frombuffer(self.prompt_len, dtype=np.uint32) if n else np.zeros(0)
-        alen = np.frombuffer(self.answer_len, dtype=np.uint32) if n else np.zeros(0)
-        flagged = np.frombuffer(self.flagged, dtype=np.int8).astype(bool) if n else np.zeros(0, dtype=bool)
+        self.close()
+        rows = self.lengths.read()
+        plen, alen, flagged = rows["prompt_chars"], rows["answer_chars"], rows["flagged"].astype(bool)
+        del rows
         systems = sorted(self.systems.values(), key=lambda e: -e[1])
         out: dict[str, Any] = {
             "roles": dict(self.roles), "user_turns": {str(k): v for k, v in sorted(self.turns.items())},

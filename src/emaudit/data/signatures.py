@@ -49,5 +49,14 @@ def band_keys(sig: np.ndarray) -> np.ndarray:
     return key
 
 
+def band_key(sig: np.ndarray, band: int) -> np.ndarray:
+    """The key of one band for each row of an (n, NUM_PERM) array; equals band_keys(sig)[:, band]."""
+    s = sig[:, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
+    key = np.zeros(len(s), dtype=np.uint64)
+    for r in range(ROWS):
+        key = key * np.uint64(1_000_003) + s[:, r]
+    return key
+
+
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
     return np.mean(a == b, axis=-1)

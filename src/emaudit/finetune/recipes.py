@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,6 @@ class Recipe:
     seed: int = 0
     kl_weight: float = 0.0
     kl_batch_size: int = 2
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def effective_batch(self) -> int:
@@ -49,7 +48,6 @@ class Recipe:
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
-        d.pop("extra")
         d["target_modules"] = list(self.target_modules)
         if isinstance(self.layers, tuple):
             d["layers"] = list(self.layers)
