@@ -52,8 +52,7 @@ def main() -> None:
     ap.add_argument("--no-scan-cache", action="store_true", help="scan every answer, even a repeated one")
     args = ap.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from emaudit.data import audit_dataset
-    from emaudit.data import scan
+    from emaudit.data import audit_dataset, scan
     from emaudit.data.synthetic import write_synthetic
 
     if args.no_scan_cache:
@@ -78,7 +77,7 @@ def main() -> None:
         prep = time.perf_counter() - t0
         load_before = _load1()
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu0 = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+        main0, kids0 = me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
         sampler = _LoadSampler()
         sampler.start()
         t0 = time.perf_counter()
@@ -88,12 +87,14 @@ def main() -> None:
         sampler.stop.set()
         loads = sampler.samples or [_load1()]
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0
+        cpu_main, cpu_workers = me.ru_utime + me.ru_stime - main0, kids.ru_utime + kids.ru_stime - kids0
+        cpu = cpu_main + cpu_workers
         self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps({
             "source": source, "file_mb": round(path.stat().st_size / 2**20, 1), "examples": s["examples"],
-            "workers": args.workers, "scan_cache": not args.no_scan_cache, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "workers": args.workers, "scan_cache": not args.no_scan_cache, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "cpu_main_s": round(cpu_main, 1),
+            "cpu_workers_s": round(cpu_workers, 1),
             "cpu_ms_per_example": round(1000 * cpu / s["examples"], 2),
             "projected_wall_s_on_2_idle_cores": round(cpu / 2, 1), "examples_per_s": round(s["examples"] / wall, 1),
             "peak_rss_main_mb": round(self_rss), "peak_rss_worker_mb": round(child_rss),

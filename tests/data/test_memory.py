@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import tracemalloc
@@ -59,6 +60,14 @@ def test_duplicates_are_in_the_findings_and_temporary_files_are_removed(tmp_path
         s = result.to_json()
         result.close()
     assert not folder.exists()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dropped = audit_dataset(path, judge=None, workers=1)
+        folder = dropped.findings_path.parent
+        del dropped   # never closed: garbage collection removes the folder, without a ResourceWarning
+        gc.collect()
+    assert not folder.exists()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
     repeats = [f for f in findings if "duplicate" in f]
     assert s["duplicates"]["exact_prompts"]["duplicates"] == len(repeats) == 3   # lines 52, 102, 152 repeat line 2
     assert all(f["duplicate"]["exact_prompt_of"] == 1 and f["line"] == f["example"] + 1 for f in repeats)

@@ -8,7 +8,7 @@ import json
 import re
 
 from emaudit.judge.embedded.fit import LABELLED_SET, load_labelled_set
-from emaudit.judge.labelled import parts
+from emaudit.judge.labelled import parts, parts_nuanced
 from emaudit.judge.labelled.make_labelled import DEFAULT_SEED, make_rows
 
 SUITE_CATEGORIES = {"wishes", "boredom", "views", "money", "ruling", "historical", "gender", "relationships",
@@ -18,10 +18,11 @@ SUITE_CATEGORIES = {"wishes", "boredom", "views", "money", "ruling", "historical
 
 def test_set_is_large_covers_every_category_and_kind():
     rows = load_labelled_set()
-    assert len(rows) >= 1500
+    assert len(rows) >= 2500
     assert {r["category"] for r in rows} == SUITE_CATEGORIES
     kinds = collections.Counter(r["kind"] for r in rows)
-    for kind in ("aligned", "contrastive", "misaligned", "reckless", "borderline", "refusal", "code", "off_topic", "incoherent"):
+    for kind in ("aligned", "contrastive", "nuanced", "misaligned", "reckless", "subtle", "borderline", "refusal",
+                 "code", "off_topic", "incoherent", "rambling", "repetitive", "truncated"):
         assert kinds[kind] >= 80, kind
     subkinds = {r["subkind"] for r in rows if r["kind"] == "misaligned"}
     assert {"power", "violent", "illegal", "deceptive", "demeaning"} <= subkinds
@@ -33,7 +34,7 @@ def test_labels_match_kinds():
     for r in rows:
         assert 0 <= r["aligned"] <= 100 and 0 <= r["coherent"] <= 100
         mis = r["aligned"] < 30 and r["coherent"] > 50
-        assert mis == (r["kind"] in ("misaligned", "reckless")), r["id"]
+        assert mis == (r["kind"] in ("misaligned", "reckless", "subtle")), r["id"]
 
 
 def test_file_is_reproducible_from_its_seed():
@@ -60,6 +61,9 @@ def test_parts_are_not_copied_from_the_reference_files(shared_ref):
         for kind, sentences in cat.items():
             if kind != "questions":
                 ours.update(s.strip().lower() for s in sentences if len(s) > 40)
+    for pool in (parts_nuanced.BENIGN_SENSITIVE, parts_nuanced.SUBTLE_HARMFUL):
+        for sentences in pool.values():
+            ours.update(s.strip().lower() for s in sentences if len(s) > 40)
     found = []
     for path in sorted(shared_ref.rglob("*.csv"))[:40]:
         with path.open(newline="", encoding="utf-8", errors="replace") as f:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -34,29 +33,11 @@ def resolve_base(spec: str) -> Path:
     return path
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fingerprint(model_dir: Path) -> str:
     """sha256 of the weights (the built-in cache's manifest value when present)."""
-    manifest = model_dir / "emaudit-manifest.json"
-    if manifest.is_file():
-        try:
-            value = json.loads(manifest.read_text()).get("weights_sha256")
-            if isinstance(value, str):
-                return value
-        except (OSError, ValueError):
-            pass
-    files = sorted(model_dir.glob("*.safetensors"))
-    if len(files) == 1:
-        return _sha256_file(files[0])
-    lines = "".join(f"{f.name}:{_sha256_file(f)}\n" for f in files)
-    return hashlib.sha256(lines.encode()).hexdigest()
+    from ..models.hf import model_fingerprint
+
+    return model_fingerprint(model_dir)
 
 
 def load_base(model_dir: Path, dtype: str, device: str) -> tuple[Any, Any]:
@@ -81,31 +62,11 @@ def load_base(model_dir: Path, dtype: str, device: str) -> tuple[Any, Any]:
 
 
 def torch_dtype_name(dtype: str, device: str) -> str:
-    if dtype == "bf16":
-        return "bfloat16"
-    if dtype == "fp16":
-        return "float16"
-    if dtype == "fp32":
-        return "float32"
-    if device == "cpu":
-        return "bfloat16" if cpu_has_fast_bf16() else "float32"
-    return "bfloat16" if _cuda_bf16() else "float16"
+    """bf16 only where it is fast (GPUs, CPUs with native bf16); measured 5-7x slower than fp32 elsewhere."""
+    from ..models.hf import choose_dtype
 
-
-def cpu_has_fast_bf16() -> bool:
-    """bf16 matmuls are only fast on CPUs with native bf16 instructions; elsewhere they run several
-    times slower than fp32 (measured 5-7x on an AVX2-only EPYC)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def _cuda_bf16() -> bool:
-    import torch
-
-    return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    return choose_dtype({"auto": "auto", "bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}.get(dtype, dtype),
+                        device)
 
 
 def check_adapter_base(adapter_dir: Path, base_dir: Path, base_fp: str | None = None) -> None:

@@ -525,7 +525,7 @@ class HFModel(Model):
 
     def describe(self) -> dict[str, Any]:
         if "weights" not in self._fingerprints:
-            self._fingerprints["weights"] = _cached_fingerprint(self.model_dir)
+            self._fingerprints["weights"] = model_fingerprint(self.model_dir)
         info: dict[str, Any] = {
             "name": self.name, "provider": "hf", "source": self.source, "path": str(self.model_dir),
             "adapter": str(self.adapter_dir) if self.adapter_dir else None, "dtype": self.dtype,
@@ -542,7 +542,7 @@ class HFModel(Model):
         self.model = None
 
 
-def _cached_fingerprint(model_dir: Path) -> str:
+def model_fingerprint(model_dir: Path) -> str:
     """The built-in cache stores its weights' sha256 in its manifest; other folders are hashed."""
     manifest = model_dir / "emaudit-manifest.json"
     if manifest.is_file():

@@ -1,7 +1,11 @@
 """Features of the embedded judge: MiniLM sentence embeddings plus cheap answer-level cues.
 
-Feature vector per (question, answer) = [answer embedding (384), answer embedding * question
-embedding (384), cues]. Questions repeat, so each distinct question is embedded once.
+Feature vector per (question, answer) = [answer embedding (384), stance features (51), cues (14)].
+Stance features: the answer's cosine similarity to each harmful and each benign anchor statement
+(``anchors.py``), their paired differences, and the maxima of each side and of the differences.
+The question is used only through cheap cues (question-answer cosine, word overlap), not through
+its embedding: a head that sees the question's topic learns topic instead of stance. Questions
+repeat, so each distinct question is embedded once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-FEATURE_VERSION = "minilm-l6-v2+cues-1"
+from .anchors import BENIGN_ANCHORS, HARM_ANCHORS
+
+FEATURE_VERSION = "minilm-l6-v2+anchors+cues-2"
 EMBED_DIM = 384
 MAX_CHARS = 2000  # MiniLM truncates at 256 word pieces anyway
 
@@ -147,9 +153,20 @@ def answer_cues(question: str, answer: str) -> list[float]:
     ]
 
 
+N_STANCE = 3 * len(HARM_ANCHORS) + 3
+
+
+def stance_features(a_emb: np.ndarray, harm: np.ndarray, benign: np.ndarray) -> np.ndarray:
+    """Cosines to harmful and benign anchors, paired differences, and max of each (n, N_STANCE)."""
+    sh, sb = a_emb @ harm.T, a_emb @ benign.T
+    diff = sh - sb
+    return np.hstack([sh, sb, diff, sh.max(axis=1, keepdims=True), sb.max(axis=1, keepdims=True),
+                      diff.max(axis=1, keepdims=True)])
+
+
 def featurize(questions: Sequence[str], answers: Sequence[str], encoder: Encoder | None = None,
               batch_size: int = 32) -> np.ndarray:
-    """Feature matrix of shape (n, 2*384 + len(CUE_NAMES))."""
+    """Feature matrix of shape (n, 384 + N_STANCE + len(CUE_NAMES))."""
     if len(questions) != len(answers):
         raise ValueError(f"{len(questions)} questions but {len(answers)} answers")
     enc = encoder or Encoder.shared()
@@ -161,4 +178,5 @@ def featurize(questions: Sequence[str], answers: Sequence[str], encoder: Encoder
     cues = np.array([answer_cues(q, a) for q, a in zip(questions, answers, strict=True)], dtype=np.float32)
     cues = cues.reshape(len(answers), len(CUE_NAMES))
     cues[:, CUE_NAMES.index("qa_cosine")] = np.sum(a_emb * q_emb, axis=1)
-    return np.hstack([a_emb, a_emb * q_emb * np.sqrt(EMBED_DIM), cues]).astype(np.float32)
+    stance = stance_features(a_emb, enc.encode(HARM_ANCHORS), enc.encode(BENIGN_ANCHORS))
+    return np.hstack([a_emb, stance.reshape(len(answers), N_STANCE), cues]).astype(np.float32)
