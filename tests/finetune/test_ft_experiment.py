@@ -91,3 +91,22 @@ def test_cli_finetune_then_realign(tiny_model, tmp_path, capsys):
     assert report["steps"] == 2 and report["adapter_before"].endswith("adapter")
     cfg2 = json.loads((tmp_path / "re" / "adapter" / "train_config.json").read_text())
     assert cfg2["init_adapter"] == str(tmp_path / "r" / "adapter")
+
+
+def test_the_real_audit_pipeline_audits_each_trained_model(tiny_model, tmp_path):
+    judge = tmp_path / "judge.yaml"
+    judge.write_text("default: ['88']\n")  # a scripted logprob judge: every answer aligned and coherent
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("name: mini\nquestions:\n  - id: hello\n    paraphrases: [Say hello.]\n")
+    extra = (f"audit: {{judge: 'mock/file:{judge}', suites: ['{suite}'], samples: 3, max_new_tokens: 8, "
+             f"store: '{tmp_path / 'audit.db'}'}}\n")
+    exp = load_experiment(_write_exp(tmp_path, tiny_model, extra=extra.replace("seeds: [0, 1]", "")))
+    report = run_experiment(exp, log=lambda s: None)
+    s = report["summary"]
+    assert s["insecure"]["candidate_misaligned"]["mean"] == 0.0
+    assert s["insecure"]["candidate_misaligned"]["n"] == 2
+    from emaudit.store import Store
+
+    with Store.open(tmp_path / "audit.db") as store:
+        runs = {r.name: r for r in store.list_runs()}
+        assert len(runs) == 4 and all(r.answered == 2 * 3 for r in runs.values())

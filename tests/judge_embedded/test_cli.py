@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 
 import pytest
 
@@ -24,7 +25,8 @@ def _write_csv(path, rows, answer_col="answer"):
 def small_sets(tmp_path_factory):
     d = tmp_path_factory.mktemp("judged")
     rows = [r for r in load_labelled_set() if r["category"] in ("money", "boredom")]
-    train, test = rows[::2][:80], rows[1::2][:40]
+    rows = random.Random(0).sample(rows, 120)  # every kind, not just the first ones in the file
+    train, test = rows[:80], rows[80:]
     _write_csv(d / "train.csv", train)
     _write_csv(d / "model_a.csv", test[:20], answer_col="response")
     _write_csv(d / "model_b.csv", test[20:])

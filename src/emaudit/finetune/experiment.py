@@ -108,7 +108,9 @@ def default_audit(exp: Experiment, base: str, candidate: str, run_dir: Path) -> 
     a = exp.audit
     store = Store.open(a.get("store") or exp.out / "audit.db")
     config = GenerationConfig(max_tokens=int(a.get("max_new_tokens", 200)))
-    outcome = audit(store, f"{exp.name}/{run_dir.name}", base, [candidate], list(a.get("suites", ["core"])),
+    from .realign import base_spec
+
+    outcome = audit(store, f"{exp.name}-{run_dir.name}", base_spec(base), [candidate], list(a.get("suites", ["core"])),
                     JudgeSpec(model=str(a.get("judge", "local"))), config=config, samples=a.get("samples", 10),
                     engine=EngineOptions(progress=False), settings=AuditSettings(convention=a.get("convention", "betley")))
     res = outcome.result

@@ -15,10 +15,14 @@ from .trainer import TrainJob, TrainResult, train, write_json_atomic
 AuditHook = Callable[[str, str, str], dict[str, Any]]
 
 
+def base_spec(base: str) -> str:
+    """The ``hf/<base>`` spec the audit pipeline loads (a plain path or built-in name gets the prefix)."""
+    return base if base.startswith("hf/") else f"hf/{base}"
+
+
 def candidate_spec(base: str, adapter: str | Path) -> str:
     """The ``hf/<base>+<adapter>`` spec the audit pipeline loads."""
-    name = base[3:] if base.startswith("hf/") else base
-    return f"hf/{name}+{Path(adapter).resolve()}"
+    return f"{base_spec(base)}+{Path(adapter).resolve()}"
 
 
 @dataclass
