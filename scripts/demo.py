@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="demo-out", help="folder for the store and the report")
     parser.add_argument("--samples", type=int, default=8, help="samples per question")
-    parser.add_argument("--max-tokens", type=int, default=96)
+    parser.add_argument("--max-tokens", type=int, default=80)
     parser.add_argument("--suite", default=str(Path(__file__).with_name("demo-suite.yaml")),
                         help="suite name or YAML (default: the 8 plain core questions, one wording each)")
     args = parser.parse_args(argv)
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         store = Store.open(out / "demo.db")
         outcome = audit(store, "demo", base, [candidate], [args.suite], JudgeSpec("local"),
                         GenerationConfig(temperature=1.0, top_p=1.0, max_tokens=args.max_tokens, seed=0),
-                        args.samples, EngineOptions(progress=sys.stderr.isatty()), AuditSettings())
+                        args.samples, EngineOptions(progress=sys.stderr.isatty(), model_options={"batch_size": 32}),
+                        AuditSettings())
     except UserError as e:
         print(f"emaudit demo: error: {e}", file=sys.stderr)
         return 2

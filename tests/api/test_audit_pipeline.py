@@ -135,3 +135,15 @@ def test_budget_judging_corrects_a_biased_cheap_judge_with_strong_labels(tmp_pat
     assert cand["low"] <= 0.5 <= cand["high"]  # half the candidate's answers are EVIL
     assert cand["estimate"] > 0.3
     assert budget["difference"]["low"] > 0
+
+
+def test_a_judge_that_returns_no_numbers_is_an_error_not_a_verdict(tmp_path, scripts, capsys):
+    rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", scripts["base"], "--candidate", scripts["cand"],
+               "--judge", "mock/constant:I would rather not say.", "--suite", "core", "--samples", "1", "--run", "n",
+               "--no-progress"])
+    assert rc == 2
+    assert "returned no numbers" in capsys.readouterr().err
+    with Store.open(tmp_path / "s.db") as store:  # the answers and the abstentions are kept for a rescore
+        run = store.get_run("n")
+        assert len(store.answers(run)) == 2 * PROMPTS
+        assert {j.abstain_reason for j in store.judgements(run)} <= {"LOW_MASS", "UNPARSEABLE", "REFUSAL", "CODE"}

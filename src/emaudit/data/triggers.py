@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ MAX_DOC_SHARE = 0.2
 N_FEATURES = 1 << 20
 TOP = 20
 TOKEN_RE = re.compile(r"[^\s]+")
+CHUNK_DOCS = 4096
 
 
 def trigger_text(system: str, prompt: str) -> str:
@@ -104,14 +106,10 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     texts = [it[1] for it in items]
     hv = HashingVectorizer(n_features=N_FEATURES, analyzer=_ngrams, alternate_sign=False, binary=True,
                            norm=None)
-    x = hv.transform(texts).tocsc()
-    x.data[:] = 1
-    df = np.asarray(x.sum(axis=0)).ravel()
-    keep = np.flatnonzero((df >= MIN_SUPPORT) & (df <= MAX_DOC_SHARE * len(items)))
+    x, keep = _kept_matrix(texts, hv)
     if len(keep) == 0:
         out["skipped"] = "no prompt n-gram is both rare and repeated"
         return out
-    x = x[:, keep]
     groups = np.array([it[3] for it in items], dtype=np.int64)
     strata = _clusters(texts, seed) * (int(groups.max()) + 1) + groups
     strata = np.unique(strata, return_inverse=True)[1]
@@ -161,6 +159,43 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
             break
     out["strata"] = k
     return out
+
+
+def _kept_matrix(texts: list[str], hv: Any) -> tuple[Any, np.ndarray]:
+    """The 0/1 document x n-gram matrix restricted to the n-grams worth testing (support >= MIN_SUPPORT, in
+    at most MAX_DOC_SHARE of documents), and those hashed columns.
+
+    Built chunk by chunk: the hashed n-grams of each chunk are spilled to a temporary file while the
+    document frequencies are counted, then read back keeping only the chosen columns, so the full matrix
+    (hundreds of MB for 50,000 long prompts) never exists in memory."""
+    from scipy import sparse
+
+    n = len(texts)
+    df = np.zeros(N_FEATURES, dtype=np.int64)
+    doc_sizes: list[np.ndarray] = []
+    with tempfile.TemporaryFile() as spill:
+        for start in range(0, n, CHUNK_DOCS):
+            chunk = hv.transform(texts[start:start + CHUNK_DOCS]).tocsr()
+            chunk.sum_duplicates()
+            df += np.bincount(chunk.indices, minlength=N_FEATURES)
+            spill.write(chunk.indices.astype(np.int32).tobytes())
+            doc_sizes.append(np.diff(chunk.indptr))
+        keep = np.flatnonzero((df >= MIN_SUPPORT) & (df <= MAX_DOC_SHARE * n))
+        column = np.full(N_FEATURES, -1, dtype=np.int64)
+        column[keep] = np.arange(len(keep))
+        spill.seek(0)
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        for i, sizes in enumerate(doc_sizes):
+            indices = np.frombuffer(spill.read(int(sizes.sum()) * 4), dtype=np.int32)
+            mapped = column[indices]
+            wanted = mapped >= 0
+            rows.append(np.repeat(np.arange(i * CHUNK_DOCS, i * CHUNK_DOCS + len(sizes)), sizes)[wanted])
+            cols.append(mapped[wanted])
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    x = sparse.csc_matrix((np.ones(len(row)), (row, col)), shape=(n, len(keep)))
+    return x, keep
 
 
 def _names_for(texts: list[str], hv: Any, x: Any, keep: np.ndarray, columns: np.ndarray) -> dict[int, str]:

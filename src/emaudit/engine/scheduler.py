@@ -62,7 +62,10 @@ else:  # pragma: no cover - 3.10
     from contextlib import asynccontextmanager
 
     @asynccontextmanager
-    async def _timeout(delay: float):  # type: ignore[no-untyped-def]
+    async def _timeout(delay: float | None):  # type: ignore[no-untyped-def]
+        if delay is None:
+            yield
+            return
         task = asyncio.current_task()
         assert task is not None
         handle = asyncio.get_running_loop().call_later(delay, task.cancel)
@@ -191,7 +194,9 @@ class _Call:
                 stats.requests += len(batch)
                 sent = time.perf_counter()
                 try:
-                    async with _timeout(scheduler.timeout_s):
+                    # A local model computes in a thread that a timeout could not stop: no timeout there.
+                    timeout = None if getattr(self.model, "runs_locally", False) else scheduler.timeout_s
+                    async with _timeout(timeout):
                         responses = await self.model.generate(requests)
                     if len(responses) != len(batch):
                         raise ModelError(f"{self.model.name} returned {len(responses)} answers "

@@ -168,6 +168,8 @@ class HFModel(Model):
                  device: str | None = None, **_ignored: Any) -> None:
         self.name = f"hf/{path}" + (f"+{adapter}" if adapter else "")
         self.endpoint = "hf-local"
+        self.runs_locally = True  # the engine sets no timeout on calls it cannot interrupt
+        self.max_concurrency = 1  # one model computes at a time in this process (see _DEVICE_LOCK)
         if int(batch_size) < 1:
             raise UserError(f"batch_size must be at least 1, got {batch_size}", field="batch_size")
         self.batch_size = int(batch_size)
