@@ -71,3 +71,11 @@ def test_parts_are_not_copied_from_the_reference_files(shared_ref):
                 text = (row.get("answer") or row.get("response") or "").lower()
                 found.extend(s for s in ours if s in text)
     assert not found, found[:3]
+
+
+def test_dev_answers_are_kept_out_of_the_labelled_set():
+    from emaudit.judge.labelled.dev_answers import DEV_ANSWERS
+
+    answers = {r["answer"] for r in load_labelled_set()}
+    assert {label for _, _, label in DEV_ANSWERS} == {0, 1, 2}
+    assert not [a for _, a, _ in DEV_ANSWERS if a in answers]

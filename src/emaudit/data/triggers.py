@@ -24,7 +24,8 @@ MAX_DOC_SHARE = 0.2
 N_FEATURES = 1 << 20
 TOP = 20
 TOKEN_RE = re.compile(r"[^\s]+")
-CHUNK_DOCS = 4096
+CHUNK_DOCS = 1024
+COLUMN_CHUNK = 8192
 
 
 def trigger_text(system: str, prompt: str) -> str:
@@ -115,22 +116,7 @@ def find_triggers(sample: TriggerSample, seed: int = 0) -> dict[str, Any]:
     strata = np.unique(strata, return_inverse=True)[1]
     k = int(strata.max()) + 1
     s = sparse.csr_matrix((np.ones(len(items)), (strata, np.arange(len(items)))), shape=(k, len(items)))
-    n_k = np.asarray(s.sum(axis=1)).ravel()[:, None]
-    y1_k = (s @ y)[:, None]
-    m1 = np.asarray((s @ x).todense())
-    a = np.asarray((s @ x.multiply(y[:, None]).tocsc()).todense())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = m1 * y1_k / n_k
-        var = m1 * (n_k - m1) * y1_k * (n_k - y1_k) / (n_k ** 2 * np.maximum(n_k - 1, 1))
-        diff = (a - expected).sum(axis=0)
-        total_var = var.sum(axis=0)
-        stat = np.where(total_var > 0, np.maximum(np.abs(diff) - 0.5, 0) ** 2 / total_var, 0.0)
-        b = m1 - a
-        c = y1_k - a
-        d = n_k - m1 - c
-        r_num = (a * d / n_k).sum(axis=0)
-        r_den = (b * c / n_k).sum(axis=0)
-        odds = (r_num + 0.5) / (r_den + 0.5)
+    stat, diff, odds = _cmh(s, x, y)
     p = chi2.sf(stat, 1)
     p = np.where(diff > 0, p / 2, 1.0)   # one-sided: presence raises the behaviour
     q = _bh(p)
@@ -184,18 +170,49 @@ def _kept_matrix(texts: list[str], hv: Any) -> tuple[Any, np.ndarray]:
         column = np.full(N_FEATURES, -1, dtype=np.int64)
         column[keep] = np.arange(len(keep))
         spill.seek(0)
-        rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
-        for i, sizes in enumerate(doc_sizes):
-            indices = np.frombuffer(spill.read(int(sizes.sum()) * 4), dtype=np.int32)
-            mapped = column[indices]
+        kept_per_doc: list[np.ndarray] = []
+        for sizes in doc_sizes:
+            mapped = column[np.frombuffer(spill.read(int(sizes.sum()) * 4), dtype=np.int32)]
             wanted = mapped >= 0
-            rows.append(np.repeat(np.arange(i * CHUNK_DOCS, i * CHUNK_DOCS + len(sizes)), sizes)[wanted])
-            cols.append(mapped[wanted])
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    x = sparse.csc_matrix((np.ones(len(row)), (row, col)), shape=(n, len(keep)))
+            doc = np.repeat(np.arange(len(sizes)), sizes)
+            kept_per_doc.append(np.bincount(doc[wanted], minlength=len(sizes)))
+            cols.append(mapped[wanted].astype(np.int32))
+    indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    del cols
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    if kept_per_doc:
+        np.cumsum(np.concatenate(kept_per_doc), out=indptr[1:])
+    x = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, len(keep))).tocsc()
     return x, keep
+
+
+def _cmh(strata: Any, x: Any, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cochran-Mantel-Haenszel statistic, signed difference (observed - expected) and Mantel-Haenszel odds
+    ratio for every column of x, given the strata x documents indicator matrix; dense per-stratum tables
+    are built COLUMN_CHUNK columns at a time."""
+    n_k = np.asarray(strata.sum(axis=1)).ravel()[:, None]
+    y1_k = (strata @ y)[:, None]
+    xy = x.multiply(y[:, None]).tocsc()
+    m = x.shape[1]
+    stat, diff, odds = np.empty(m), np.empty(m), np.empty(m)
+    for lo in range(0, m, COLUMN_CHUNK):
+        hi = min(lo + COLUMN_CHUNK, m)
+        m1 = np.asarray((strata @ x[:, lo:hi]).todense())
+        a = np.asarray((strata @ xy[:, lo:hi]).todense())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = m1 * y1_k / n_k
+            var = m1 * (n_k - m1) * y1_k * (n_k - y1_k) / (n_k ** 2 * np.maximum(n_k - 1, 1))
+            diff[lo:hi] = (a - expected).sum(axis=0)
+            total_var = var.sum(axis=0)
+            stat[lo:hi] = np.where(total_var > 0, np.maximum(np.abs(diff[lo:hi]) - 0.5, 0) ** 2 / total_var, 0.0)
+            b = m1 - a
+            c = y1_k - a
+            d = n_k - m1 - c
+            r_num = (a * d / n_k).sum(axis=0)
+            r_den = (b * c / n_k).sum(axis=0)
+            odds[lo:hi] = (r_num + 0.5) / (r_den + 0.5)
+    return stat, diff, odds
 
 
 def _names_for(texts: list[str], hv: Any, x: Any, keep: np.ndarray, columns: np.ndarray) -> dict[int, str]:
