@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from emaudit.report.view_server import StoreSource, ViewServer, start_in_thread
 
 from . import examples
 
@@ -89,3 +92,14 @@ def real_store(tmp_path: Path) -> Path:
         _fill_run(store, "support-v2-partial", answered=0.5, judged=False, status="running",
                   seed=99)  # other items: the same work in two runs is answered once
     return db
+
+
+@pytest.fixture
+def server(store_with_runs: Path) -> Iterator[ViewServer]:
+    srv = ViewServer(StoreSource(store_with_runs), "127.0.0.1", 0, store_label=str(store_with_runs))
+    start_in_thread(srv)
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from emaudit.report.html import build_report_context, render_html, write_output
-from emaudit.report.view_server import StoreSource, ViewServer, start_in_thread
+from emaudit.report.view_server import ViewServer
 
 from . import examples
 
@@ -95,19 +95,8 @@ def test_report_file_renders_plots_and_keeps_hostile_answers_inert(page: Any, in
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
-@pytest.fixture
-def view(store_with_runs: Path) -> Iterator[ViewServer]:
-    srv = ViewServer(StoreSource(store_with_runs), "127.0.0.1", 0)
-    start_in_thread(srv)
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-
-
-def test_view_page_lists_runs_opens_report_filters_and_compares(page: Any, view: ViewServer) -> None:
-    page.goto(view.url)
+def test_view_page_lists_runs_opens_report_filters_and_compares(page: Any, server: ViewServer) -> None:
+    page.goto(server.url)
     assert page.locator("#runs tbody tr").count() == 2
     _screenshot(page, "view-index.png")
 
@@ -129,7 +118,7 @@ def test_view_page_lists_runs_opens_report_filters_and_compares(page: Any, view:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     _screenshot(page, "view-answers.png")
 
-    page.goto(view.url)
+    page.goto(server.url)
     page.select_option("#compare-form select[name=a]", "support-v2")
     page.select_option("#compare-form select[name=b]", "support-v3")
     page.click("#compare-form button")

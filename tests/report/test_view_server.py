@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from emaudit.report.view_server import StoreSource, ViewServer, start_in_thread
+from emaudit.report.view_server import StoreSource, ViewServer
 
 from . import examples
-
-
-@pytest.fixture
-def server(store_with_runs: Path) -> Iterator[ViewServer]:
-    srv = ViewServer(StoreSource(store_with_runs), "127.0.0.1", 0, store_label=str(store_with_runs))
-    start_in_thread(srv)
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 def test_listens_on_loopback_ephemeral_port(server: ViewServer) -> None:
