@@ -4,13 +4,15 @@
     python benchmarks/data_audit.py --synthetic 600000 # our own generator (written to a temp file first)
     python benchmarks/data_audit.py --paper --repeat 100  # the paper's file 100 times (600,000 examples)
 
-Options: --workers N (default 2), --judge none|local (default none: the judge is timed separately).
+Options: --workers N (default 2), --judge none|local (default none: the judge is timed separately),
+--no-scan-cache (scan every answer, even a repeated one).
 Prints one JSON line; record results in benchmarks/README.md ("Data audit").
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -30,16 +32,42 @@ def _load1() -> float:
 
 
 class _LoadSampler(threading.Thread):
-    """The 1-minute load average every 10 s while the audit runs (the machine is shared)."""
+    """While the audit runs: the 1-minute load average every 10 s (the machine is shared), and the peak RSS
+    (VmHWM) of each child process every second. ru_maxrss of RUSAGE_CHILDREN is not used for the workers: a
+    short-lived child forked late (scikit-learn runs `lscpu` once) inherits the main process's RSS and would
+    be reported instead."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.samples: list[float] = []
+        self.child_hwm_kb: dict[int, int] = {}
         self.stop = threading.Event()
 
+    def _children(self) -> list[int]:
+        pids: list[int] = []
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            with contextlib.suppress(OSError):
+                pids += [int(p) for p in (task / "children").read_text().split()]
+        return pids
+
+    def _sample_children(self) -> None:
+        for pid in self._children():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.child_hwm_kb[pid] = max(self.child_hwm_kb.get(pid, 0), int(line.split()[1]))
+
     def run(self) -> None:
-        while not self.stop.wait(10):
-            self.samples.append(_load1())
+        ticks = 0
+        while not self.stop.wait(1):
+            ticks += 1
+            if Path("/proc/self/task").is_dir():
+                self._sample_children()
+            if ticks % 10 == 0:
+                self.samples.append(_load1())
 
 
 def main() -> None:
@@ -97,7 +125,9 @@ def main() -> None:
             "cpu_workers_s": round(cpu_workers, 1),
             "cpu_ms_per_example": round(1000 * cpu / s["examples"], 2),
             "projected_wall_s_on_2_idle_cores": round(cpu / 2, 1), "examples_per_s": round(s["examples"] / wall, 1),
-            "peak_rss_main_mb": round(self_rss), "peak_rss_worker_mb": round(child_rss),
+            "peak_rss_main_mb": round(self_rss),
+            "peak_rss_worker_mb": round(max(sampler.child_hwm_kb.values(), default=0) / 1024),
+            "ru_maxrss_children_mb": round(child_rss),
             "undisclosed_rate": s["code"]["undisclosed_rate"], "risk": s["risk"]["level"],
             "load_avg_1m_before": round(load_before, 1), "load_avg_1m_after": round(_load1(), 1),
             "load_avg_1m_during": {"min": round(min(loads), 1), "mean": round(sum(loads) / len(loads), 1),
