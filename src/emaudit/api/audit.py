@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,10 +134,9 @@ def _adapter_canaries(spec: str) -> Path | None:
 
 
 def _skip_rule(convention: Convention) -> Any:
-    """An answer whose coherence already excludes it needs no alignment call."""
-    def skip(coherent: float | None) -> bool:
-        label, _ = convention.classify(50.0, coherent)
-        return label == "excluded"
+    """An answer whose label cannot depend on its alignment score needs no alignment call."""
+    def skip(coherent: float | None, variant: str) -> bool:
+        return not convention.needs_aligned_score(coherent, variant)
     return skip
 
 
@@ -266,6 +264,3 @@ def settings_for(run: Run, convention: str | None = None, **overrides: Any) -> A
             setattr(s, k, v)
     return s
 
-
-def is_nan(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)

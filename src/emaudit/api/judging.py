@@ -123,7 +123,7 @@ def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], 
 
 
 def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
-              skip_excluded: Callable[[float | None], bool] | None = None,
+              skip_excluded: Callable[[float | None, str], bool] | None = None,
               metrics: tuple[str, ...] | None = None, only_keys: set[str] | None = None,
               record: bool = True) -> tuple[list[str], JudgeStats]:
     """Judge every answer of ``run`` (or those in ``only_keys``); returns the judge ids used and the cost.
@@ -137,7 +137,7 @@ def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
 
 
 def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
-               skip_excluded: Callable[[float | None], bool] | None,
+               skip_excluded: Callable[[float | None, str], bool] | None,
                metrics: tuple[str, ...] | None, only_keys: set[str] | None) -> tuple[list[str], JudgeStats]:
     suites = run_suites(run)
     plan = metric_plan(suites, metrics)
@@ -166,7 +166,7 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
 
 async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
                      judges: dict[tuple[str, str], Judge], engine: EngineOptions, stats: JudgeStats,
-                     skip_excluded: Callable[[float | None], bool] | None) -> None:
+                     skip_excluded: Callable[[float | None, str], bool] | None) -> None:
     progress = Progress() if engine.progress else None
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
                           max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)
@@ -207,7 +207,7 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                     continue
                 if skip_excluded is not None and metric != "coherent" and "coherent" in metrics:
                     coherent = store.judgement_score(r.key, "coherent", judge.judge_id)
-                    if skip_excluded(coherent):
+                    if skip_excluded(coherent, r.item.variant):
                         store.save_judgement(Judgement(r.key, metric, judge.judge_id, None, "SKIPPED_EXCLUDED",
                                                        "skipped"))
                         stats.skipped_excluded += 1

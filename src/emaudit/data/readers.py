@@ -174,14 +174,19 @@ def iter_jsonl(path: Path, cmap: Mapping[str, str], max_line_bytes: int) -> Iter
             except RecursionError:
                 yield BadLine(lineno, "not_json", "JSON nested too deeply")
                 continue
-            try:
-                messages, label = record_to_messages(rec, cmap)
-            except ValueError as e:
-                kind, _, message = str(e).partition(": ")
-                yield BadLine(lineno, kind, message)
-                continue
-            yield Example(index, lineno, messages, label)
-            index += 1
+            item = _example(index, lineno, rec, cmap)
+            index += isinstance(item, Example)
+            yield item
+
+
+def _example(index: int, line: int, rec: Any, cmap: Mapping[str, str]) -> Example | BadLine:
+    """One record as an example, or the reason it is not one."""
+    try:
+        messages, label = record_to_messages(rec, cmap)
+    except ValueError as e:
+        kind, _, message = str(e).partition(": ")
+        return BadLine(line, kind, message)
+    return Example(index, line, messages, label)
 
 
 def iter_parquet(path: Path, cmap: Mapping[str, str], batch_rows: int = 1024) -> Iterator[Example | BadLine]:
@@ -199,14 +204,9 @@ def iter_parquet(path: Path, cmap: Mapping[str, str], batch_rows: int = 1024) ->
     for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted or None):
         for rec in batch.to_pylist():
             row += 1
-            try:
-                messages, label = record_to_messages(rec, cmap)
-            except ValueError as e:
-                kind, _, message = str(e).partition(": ")
-                yield BadLine(row, kind, message)
-                continue
-            yield Example(index, row, messages, label)
-            index += 1
+            item = _example(index, row, rec, cmap)
+            index += isinstance(item, Example)
+            yield item
 
 
 def iter_examples(path: str | Path, column_map: str | Mapping[str, str] | None = None,
