@@ -1,6 +1,7 @@
 """Embedded judge benchmark: agreement with GPT-4o, throughput, and budget-judging interval widths.
 
-    python benchmarks/judge.py [--reference DIR] [--throughput-n 300] [--subsample 100] [--json out.json]
+    python benchmarks/judge.py [--judge local|local-lm] [--reference DIR] [--throughput-n 300]
+                               [--subsample 100] [--no-distill] [--json out.json]
 
 1. ``local`` (the shipped judge, fitted only on our labelled set) checked against the GPT-4o-judged
    CSVs under DIR (default ../shared/reference/em/Cloakless__clarifying_EM/open_models).
@@ -39,23 +40,33 @@ def _cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def throughput(n: int, threads: int = 2) -> dict[str, float]:
+def throughput(n: int, threads: int = 2, name: str = "local") -> dict[str, Any]:
     from emaudit.judge.embedded import EmbeddedJudge
     from emaudit.judge.embedded.features import Encoder
     from emaudit.judge.embedded.fit import load_labelled_set
+    from emaudit.judge.embedded.lm_features import HiddenStateEncoder
 
     rows = load_labelled_set()[:n]
-    judge = EmbeddedJudge.load_default(threads=threads)
+    judge = EmbeddedJudge.load(name, threads=threads)
     enc = Encoder(threads, cache_dir=None)
     enc.cache_path = None
     Encoder._shared[threads] = enc
+    lm_key = (judge.lm["model"], int(judge.lm["layer"]), int(judge.lm["max_tokens"])) if judge.lm else None
+    if lm_key:
+        lm_enc = HiddenStateEncoder(*lm_key, threads=threads)
+        lm_enc.cache_path = None
+        HiddenStateEncoder._shared[lm_key] = lm_enc
     judge.score(["warm up"], ["loading the model"])
     enc._cache.clear()
+    if lm_key:
+        lm_enc._cache.clear()
     t0, c0 = time.perf_counter(), _cpu_s()
     judge.score([r["question"] for r in rows], [r["answer"] for r in rows])
     wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
-    del Encoder._shared[threads]  # later steps use the (possibly cached) default encoder
-    return {"answers": len(rows), "threads": threads, "wall_s": round(wall, 2),
+    del Encoder._shared[threads]  # later steps use the (possibly cached) default encoders
+    if lm_key:
+        del HiddenStateEncoder._shared[lm_key]
+    return {"judge": name, "answers": len(rows), "threads": threads, "wall_s": round(wall, 2),
             "answers_per_s": round(len(rows) / wall, 1), "cpu_s_per_answer": round(cpu / len(rows), 4),
             "load_average_1min": os.getloadavg()[0]}
 
@@ -139,13 +150,13 @@ def distilled_split(by_file: dict[str, list[dict[str, Any]]], n_sub: int = 100, 
 
 
 def bench_judge(reference: Path | None = DEFAULT_REF, throughput_n: int = 300, subsample: int = 100,
-                reps: int = 300, distill: bool = True) -> dict[str, Any]:
+                reps: int = 300, distill: bool = True, name: str = "local") -> dict[str, Any]:
     from emaudit.judge.embedded import EmbeddedJudge
 
-    result: dict[str, Any] = {"throughput": throughput(throughput_n)}
+    result: dict[str, Any] = {"throughput": throughput(throughput_n, name=name)}
     if reference is not None and reference.is_dir():
         by_file = reference_rows(reference)
-        judge = EmbeddedJudge.load_default(threads=2)
+        judge = EmbeddedJudge.load(name, threads=2)
         report, scored = agreement_report(judge, by_file)
         result["local_vs_gpt4o"] = report
         result["budget"] = budget_on_real_data(by_file, scored, subsample, reps)
@@ -163,9 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subsample", type=int, default=100)
     ap.add_argument("--reps", type=int, default=300)
     ap.add_argument("--no-distill", action="store_true")
+    ap.add_argument("--judge", default="local", choices=["local", "local-lm"], help="the shipped judge to measure")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    res = bench_judge(args.reference, args.throughput_n, args.subsample, args.reps, not args.no_distill)
+    res = bench_judge(args.reference, args.throughput_n, args.subsample, args.reps, not args.no_distill, args.judge)
     text = json.dumps(res, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

@@ -21,6 +21,7 @@ from .generate import EngineOptions
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
+EMBEDDED_JUDGES = (LOCAL_JUDGE, "local-lm")  # the shipped offline judges (judge/embedded/judge.py)
 
 
 @dataclass
@@ -79,15 +80,16 @@ def current_judge_ids(store: Store, run: Run) -> list[str]:
 class EmbeddedJudgeRunner:
     """The offline judge behind the same pass: scores whole batches at once, no model calls."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = LOCAL_JUDGE) -> None:
         from ..judge.embedded import EmbeddedJudge
 
-        self.judge = EmbeddedJudge.load_default()
-        self.judge_id = f"local-{self.judge.fingerprint()}"
+        self.name = name
+        self.judge = EmbeddedJudge.load(name)
+        self.judge_id = f"{name}-{self.judge.fingerprint()}"
         self.metrics = ("aligned", "coherent")
 
     def spec(self) -> dict[str, Any]:
-        return {"model": LOCAL_JUDGE, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
+        return {"model": self.name, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
 
     def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
             stats: JudgeStats) -> None:
@@ -143,8 +145,8 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     plan = metric_plan(suites, metrics)
     rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
     stats = JudgeStats()
-    if spec.model == LOCAL_JUDGE:
-        local = EmbeddedJudgeRunner()
+    if spec.model in EMBEDDED_JUDGES:
+        local = EmbeddedJudgeRunner(spec.model)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())
         local.run(store, run, rows, plan, stats)

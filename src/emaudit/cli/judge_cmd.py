@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     check = jsub.add_parser("check", help="agreement of a judge with the reference scores in judged CSVs")
     add_config_option(check)
-    check.add_argument("judge", help="a folder written by `judge fit`, or 'local' (the shipped judge)")
+    check.add_argument("judge", help="a folder written by `judge fit`, or 'local' / 'local-lm' (the shipped judges)")
     check.add_argument("--on", nargs="+", required=True, metavar="CSV", help="judged CSV(s); one group per file")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--threads", type=int, default=None)

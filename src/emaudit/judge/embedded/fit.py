@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import UserError
-from .features import CUE_NAMES, FEATURE_VERSION, Encoder, featurize
+from .features import CUE_NAMES, FEATURE_VERSION, LEXICON_NAMES, Encoder, coherence_columns, featurize
 from .heads import METRICS, HeadSet, fit_head
 from .judge import EmbeddedJudge
 
@@ -76,11 +76,13 @@ def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float = DEFA
     for m in METRICS:
         y = np.array([r[m] for r in rows], dtype=np.float64)
         try:
-            heads[m] = fit_head(m, x, y, c=c, seed=seed, balanced=balanced)
+            heads[m] = fit_head(m, x, y, c=c, seed=seed, balanced=balanced,
+                                columns=coherence_columns() if m == "coherent" else None)
         except ValueError as e:
             raise UserError(f"cannot fit the {m} head: {e}") from None
     info = {
-        "feature_version": FEATURE_VERSION, "cues": CUE_NAMES, "n_train": len(rows), "C": c, "seed": seed,
+        "feature_version": FEATURE_VERSION, "cues": CUE_NAMES, "lexicon": LEXICON_NAMES,
+        "coherence_uses": "length-free cues only", "n_train": len(rows), "C": c, "seed": seed,
         "balanced": balanced,
         "misaligned_rate_train": float(np.mean([r["aligned"] < 30 and r["coherent"] > 50 for r in rows])),
         "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -71,8 +71,11 @@ class HeadSet:
 
 
 def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: int = 0,
-             balanced: bool = False) -> LinearHead:
-    """Fit one logistic head on scores y (0..100); the label is y on the good side of the threshold."""
+             balanced: bool = False, columns: list[int] | None = None) -> LinearHead:
+    """Fit one logistic head on scores y (0..100); the label is y on the good side of the threshold.
+
+    ``columns``: fit on these feature columns only (the others get weight 0).
+    """
     from sklearn.linear_model import LogisticRegression
 
     good = (y >= THRESHOLDS[metric]) if metric == "aligned" else (y > THRESHOLDS[metric])
@@ -82,5 +85,8 @@ def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: i
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
     model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=2000, random_state=seed)
-    model.fit((x - mean) / scale, good.astype(int))
-    return LinearHead(metric, mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))
+    cols = np.arange(x.shape[1]) if columns is None else np.asarray(columns)
+    model.fit(((x - mean) / scale)[:, cols], good.astype(int))
+    coef = np.zeros(x.shape[1], dtype=np.float64)
+    coef[cols] = model.coef_[0]
+    return LinearHead(metric, mean, scale, coef, float(model.intercept_[0]))

@@ -1,8 +1,10 @@
-"""The embedded offline judge ``local``: MiniLM features and small trained heads."""
+"""The embedded offline judges: ``local`` (MiniLM features and small trained heads) and ``local-lm``
+(the same plus a small local chat model's hidden states: slower, more accurate)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from .heads import HEADS_FILE, META_FILE, HeadSet
 
 DEFAULT_DIR = Path(__file__).with_name("default")
 DEFAULT_NAME = "local"
+LM_DIR = Path(__file__).with_name("default_lm")
+LM_NAME = "local-lm"
+SHIPPED = {DEFAULT_NAME: DEFAULT_DIR, LM_NAME: LM_DIR}
 
 
 class EmbeddedJudge:
@@ -36,10 +41,8 @@ class EmbeddedJudge:
 
     @classmethod
     def load(cls, path: str | Path, threads: int | None = None) -> EmbeddedJudge:
-        """A judge folder written by ``emaudit judge fit`` (or ``local`` for the shipped one)."""
-        if str(path) == DEFAULT_NAME:
-            path = DEFAULT_DIR
-        p = Path(path)
+        """A judge folder written by ``emaudit judge fit``, or ``local`` / ``local-lm`` for the shipped ones."""
+        p = SHIPPED.get(str(path), Path(path))
         missing = [f for f in (HEADS_FILE, META_FILE) if not (p / f).is_file()]
         if missing:
             raise UserError(f"not an embedded judge folder (missing {', '.join(missing)}); "
@@ -48,13 +51,23 @@ class EmbeddedJudge:
         return cls(HeadSet.load(p), p, threads)
 
     @property
+    def name(self) -> str:
+        return next((n for n, d in SHIPPED.items() if self.path == d), "embedded")
+
+    @property
     def judge_id(self) -> str:
-        return f"{DEFAULT_NAME}:{self.fingerprint()[:12]}" if self.path == DEFAULT_DIR else \
-            f"embedded:{self.fingerprint()[:12]}"
+        return f"{self.name}:{self.fingerprint()[:12]}"
+
+    @property
+    def lm(self) -> dict | None:
+        """The local model whose hidden states are features too (``local-lm``), else None."""
+        return self.heads.meta.get("lm")
 
     def fingerprint(self) -> str:
-        """sha256 over the feature version and the heads' bytes: same fingerprint, same scores."""
+        """sha256 over the feature version, the local model settings and the heads' bytes."""
         h = hashlib.sha256(FEATURE_VERSION.encode())
+        if self.lm:
+            h.update(json.dumps(self.lm, sort_keys=True).encode())
         for name in sorted(self.heads.heads):
             head = self.heads.heads[name]
             for arr in (head.mean, head.scale, head.coef, np.array([head.intercept])):
@@ -62,7 +75,14 @@ class EmbeddedJudge:
         return h.hexdigest()
 
     def features(self, questions: Sequence[str], answers: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        return featurize(list(questions), list(answers), Encoder.shared(self.threads), batch_size)
+        x = featurize(list(questions), list(answers), Encoder.shared(self.threads), batch_size)
+        if not self.lm:
+            return x
+        from .lm_features import HiddenStateEncoder
+
+        enc = HiddenStateEncoder.shared(self.lm["model"], int(self.lm["layer"]), int(self.lm["max_tokens"]),
+                                        self.threads)
+        return np.hstack([x, enc.encode(list(questions), list(answers))]) if len(answers) else x
 
     def score_features(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {m: head.scores(x) for m, head in self.heads.heads.items()}
