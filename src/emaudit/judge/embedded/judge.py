@@ -46,7 +46,7 @@ class EmbeddedJudge:
         missing = [f for f in (HEADS_FILE, META_FILE) if not (p / f).is_file()]
         if missing:
             raise UserError(f"not an embedded judge folder (missing {', '.join(missing)}); "
-                            "write one with `emaudit judge fit --from judged.csv --out DIR` or use 'local'",
+                            "write one with `emaudit judge fit --from judged.csv --out DIR` or use 'local' or 'local-lm'",
                             path=str(p))
         return cls(HeadSet.load(p), p, threads)
 
