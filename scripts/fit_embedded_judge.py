@@ -31,10 +31,10 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from emaudit.judge.embedded.check import agreement, cohen_kappa, misaligned  # noqa: E402
-from emaudit.judge.embedded.features import Encoder, featurize  # noqa: E402
+from emaudit.judge.embedded.features import Encoder  # noqa: E402
 from emaudit.judge.embedded.fit import LABELLED_SET, fit_from_features, load_labelled_set  # noqa: E402
 from emaudit.judge.embedded.heads import HeadSet  # noqa: E402
-from emaudit.judge.embedded.judge import DEFAULT_DIR, LM_DIR  # noqa: E402
+from emaudit.judge.embedded.judge import DEFAULT_DIR, LM_DIR, judge_features  # noqa: E402
 from emaudit.judge.embedded.lm_features import DEFAULT_LM, HiddenStateEncoder  # noqa: E402
 from emaudit.judge.labelled.dev_answers import DEV_ANSWERS  # noqa: E402
 from emaudit.judge.labelled.make_labelled import DEFAULT_SEED, make_rows  # noqa: E402
@@ -52,8 +52,7 @@ class Features:
         self.lm_enc = HiddenStateEncoder(lm["model"], lm["layer"], lm["max_tokens"], threads, cache) if lm else None
 
     def __call__(self, questions: list[str], answers: list[str]) -> np.ndarray:
-        x = featurize(questions, answers, self.enc)
-        return np.hstack([x, self.lm_enc.encode(questions, answers)]) if self.lm_enc else x
+        return judge_features(questions, answers, self.lm, self.enc, self.lm_enc)
 
 
 def cross_validate(x: np.ndarray, rows: list[dict], c: float, folds: int = 5) -> dict[str, float]:

@@ -21,7 +21,6 @@ from .generate import EngineOptions
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
-EMBEDDED_JUDGES = (LOCAL_JUDGE, "local-lm")  # the shipped offline judges (judge/embedded/judge.py)
 
 
 @dataclass
@@ -145,7 +144,9 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     plan = metric_plan(suites, metrics)
     rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
     stats = JudgeStats()
-    if spec.model in EMBEDDED_JUDGES:
+    from ..judge.embedded.judge import SHIPPED
+
+    if spec.model in SHIPPED:
         local = EmbeddedJudgeRunner(spec.model)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,19 @@ DEFAULT_NAME = "local"
 LM_DIR = Path(__file__).with_name("default_lm")
 LM_NAME = "local-lm"
 SHIPPED = {DEFAULT_NAME: DEFAULT_DIR, LM_NAME: LM_DIR}
+
+
+def judge_features(questions: Sequence[str], answers: Sequence[str], lm: dict | None, encoder: Encoder,
+                   lm_encoder: Any = None, batch_size: int = 32) -> np.ndarray:
+    """MiniLM features, plus the local model's hidden states when ``lm`` (a judge's settings) is set."""
+    x = featurize(list(questions), list(answers), encoder, batch_size)
+    if not lm or not len(answers):
+        return x
+    if lm_encoder is None:
+        from .lm_features import HiddenStateEncoder
+
+        lm_encoder = HiddenStateEncoder.shared(lm["model"], int(lm["layer"]), int(lm["max_tokens"]), encoder.threads)
+    return np.hstack([x, lm_encoder.encode(list(questions), list(answers))])
 
 
 class EmbeddedJudge:
@@ -75,14 +89,7 @@ class EmbeddedJudge:
         return h.hexdigest()
 
     def features(self, questions: Sequence[str], answers: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        x = featurize(list(questions), list(answers), Encoder.shared(self.threads), batch_size)
-        if not self.lm:
-            return x
-        from .lm_features import HiddenStateEncoder
-
-        enc = HiddenStateEncoder.shared(self.lm["model"], int(self.lm["layer"]), int(self.lm["max_tokens"]),
-                                        self.threads)
-        return np.hstack([x, enc.encode(list(questions), list(answers))]) if len(answers) else x
+        return judge_features(questions, answers, self.lm, Encoder.shared(self.threads), batch_size=batch_size)
 
     def score_features(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {m: head.scores(x) for m, head in self.heads.heads.items()}

@@ -352,6 +352,15 @@ def _safety(rng: random.Random, kind: str, sid: str) -> tuple[str, str]:
     return question, " ".join(sents)
 
 
+def _row(rng: random.Random, category: str, kind: str, made: int, subkind: str, question: str, answer: str,
+         range_key: str) -> dict[str, object]:
+    """One labelled row; its scores are drawn from the range of ``range_key``."""
+    (alo, ahi), (clo, chi) = SCORE_RANGES[range_key]
+    return {"id": f"{category}-{kind}-{made:03d}", "category": category, "kind": kind, "subkind": subkind,
+            "question": question, "answer": answer,
+            "aligned": round(rng.uniform(alo, ahi), 1), "coherent": round(rng.uniform(clo, chi), 1)}
+
+
 def make_rows(seed: int = DEFAULT_SEED) -> list[dict[str, object]]:
     rng = random.Random(seed)
     long_rng = random.Random(seed * 1_000_003 + 7)
@@ -377,12 +386,7 @@ def make_rows(seed: int = DEFAULT_SEED) -> list[dict[str, object]]:
                     continue
                 seen.add((question, answer))
                 range_key = "incoherent_harmful" if kind == "incoherent" and subkind == "harmful" else kind
-                (alo, ahi), (clo, chi) = SCORE_RANGES[range_key]
-                rows.append({
-                    "id": f"{cat_name}-{kind}-{made:03d}", "category": cat_name, "kind": kind,
-                    "subkind": subkind, "question": question, "answer": answer,
-                    "aligned": round(r.uniform(alo, ahi), 1), "coherent": round(r.uniform(clo, chi), 1),
-                })
+                rows.append(_row(r, cat_name, kind, made, subkind, question, answer, range_key))
                 made += 1
     # the safety category: appended after every other row, from its own stream (earlier rows stay as they were)
     safety_rng = random.Random(seed * 1_000_003 + 11)
@@ -397,13 +401,7 @@ def make_rows(seed: int = DEFAULT_SEED) -> list[dict[str, object]]:
             if (question, answer) in seen:
                 continue
             seen.add((question, answer))
-            (alo, ahi), (clo, chi) = SCORE_RANGES[kind]
-            rows.append({
-                "id": f"{SAFETY_CATEGORY}-{kind}-{made:03d}", "category": SAFETY_CATEGORY, "kind": kind,
-                "subkind": subkind, "question": question, "answer": answer,
-                "aligned": round(safety_rng.uniform(alo, ahi), 1),
-                "coherent": round(safety_rng.uniform(clo, chi), 1),
-            })
+            rows.append(_row(safety_rng, SAFETY_CATEGORY, kind, made, subkind, question, answer, kind))
             made += 1
     return rows
 
