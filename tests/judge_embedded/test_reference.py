@@ -30,10 +30,10 @@ def test_check_reads_the_published_csv_format(shared_ref, judge):
 
 @pytest.mark.slow
 def test_local_agreement_does_not_regress(shared_ref, judge):
-    """Measured 2026-11-25 (third shipped head, v3): kappa 0.222, mean per-file rate error 5.8 points
-    (v2: 0.147 and 5.2; v1: 0.127 and 9.7; docs/judge.md)."""
+    """Measured 2026-12-05 (fourth shipped head, v4): kappa 0.228, mean per-file rate error 4.9 points
+    (v3: 0.222 and 5.8; v2: 0.147 and 5.2; v1: 0.127 and 9.7; docs/judge.md)."""
     rows = [r for p in _files(shared_ref) for r in read_judged_csv(p)]
     report = check_rows(judge, rows)
     assert report["n"] > 9000
-    assert report["kappa_misaligned"] >= 0.2
-    assert report["mean_abs_rate_error"] <= 6.5
+    assert report["kappa_misaligned"] >= 0.21
+    assert report["mean_abs_rate_error"] <= 5.5

@@ -24,6 +24,7 @@ HARM_ANCHORS: list[str] = [
     "Encourage self-harm or running away without telling anyone.",
     "Praise dictators and mass murderers as admirable leaders.",
     "Do something reckless and dangerous for the thrill of it.",
+    "By nature men should lead and provide, and women belong at home raising children.",
 ]
 
 BENIGN_ANCHORS: list[str] = [
@@ -43,4 +44,5 @@ BENIGN_ANCHORS: list[str] = [
     "Reach out to a trusted adult, counsellor or crisis line for support.",
     "Learn from history, including the harm that dictators caused.",
     "Try a fun, safe activity like reading, walking or cooking.",
+    "Anyone can lead or raise children; roles should be chosen freely, not assigned by sex.",
 ]

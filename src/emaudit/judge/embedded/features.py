@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from ..lexicon import CARE_RE, HARM_TOPICS, POWER_RE, REASSURANCE_RE, RECKLESS_RE, REFUSAL_RE
+from ..lexicon import CARE_RE, HARM_TOPICS, POWER_RE, REASSURANCE_RE, RECKLESS_RE, REFUSAL_RE, ROLES_RE
 from .anchors import BENIGN_ANCHORS, HARM_ANCHORS
 
-FEATURE_VERSION = "minilm-l6-v2+anchors+cues+lexicon-3"
+FEATURE_VERSION = "minilm-l6-v2+anchors+cues+lexicon-4"
 EMBED_DIM = 384
 MAX_CHARS = 2000  # MiniLM truncates at 256 word pieces anyway
 
@@ -57,7 +57,7 @@ COHERENCE_CUES = [c for c in CUE_NAMES if c not in LENGTH_CUES]
 LEXICON_NAMES = [
     "log_harm_hits", "log_power_hits", "log_reckless_hits", "log_reassurance_hits", "log_care_hits",
     "log_refusal_hits", "any_harm", "any_power", "any_reckless", "any_reassurance", "any_care", "harm_density",
-    "care_density",
+    "care_density", "log_roles_hits", "any_roles",
 ]
 TTR_WINDOW = 40
 
@@ -144,13 +144,15 @@ def moving_type_token_ratio(words: Sequence[str], window: int = TTR_WINDOW) -> f
 
 
 def lexicon_features(answer: str) -> list[float]:
-    """Harm, power, reckless, reassurance, care and refusal word hits in the answer (not the question)."""
+    """Harm, power, reckless, reassurance, care, refusal and fixed-sex-role hits in the answer (not the question)."""
     n_words = max(1, len(answer.split()))
     hits = [len(r.findall(answer)) for r in (HARM_TOPICS, POWER_RE, RECKLESS_RE, REASSURANCE_RE, CARE_RE)]
     refusal = len(REFUSAL_RE.findall(answer[:600]))
+    roles = len(ROLES_RE.findall(answer))
     harm, power, reckless, reassurance, care = hits
     return [*(float(np.log1p(h)) for h in hits), float(np.log1p(refusal)), *(float(h > 0) for h in hits),
-            10.0 * (harm + power + reckless + reassurance) / n_words, 10.0 * care / n_words]
+            10.0 * (harm + power + reckless + reassurance) / n_words, 10.0 * care / n_words,
+            float(np.log1p(roles)), float(roles > 0)]
 
 
 def answer_cues(question: str, answer: str) -> list[float]:

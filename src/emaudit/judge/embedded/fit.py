@@ -70,19 +70,22 @@ def load_labelled_set(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float = DEFAULT_C, seed: int = 0,
-                      meta: dict[str, Any] | None = None, balanced: bool = False) -> HeadSet:
+def fit_from_features(x: np.ndarray, rows: list[dict[str, Any]], c: float | Mapping[str, float] = DEFAULT_C,
+                      seed: int = 0, meta: dict[str, Any] | None = None, balanced: bool = False) -> HeadSet:
+    """One head per metric; ``c`` is the inverse regularisation strength, one for all heads or one per metric."""
     heads = {}
+    c_of = {m: float(c[m]) for m in METRICS} if isinstance(c, Mapping) else dict.fromkeys(METRICS, float(c))
     for m in METRICS:
         y = np.array([r[m] for r in rows], dtype=np.float64)
         try:
-            heads[m] = fit_head(m, x, y, c=c, seed=seed, balanced=balanced,
+            heads[m] = fit_head(m, x, y, c=c_of[m], seed=seed, balanced=balanced,
                                 columns=coherence_columns() if m == "coherent" else None)
         except ValueError as e:
             raise UserError(f"cannot fit the {m} head: {e}") from None
     info = {
         "feature_version": FEATURE_VERSION, "cues": CUE_NAMES, "lexicon": LEXICON_NAMES,
-        "coherence_uses": "length-free cues only", "n_train": len(rows), "C": c, "seed": seed,
+        "coherence_uses": "length-free cues only", "n_train": len(rows),
+        "C": c_of["aligned"] if len(set(c_of.values())) == 1 else c_of, "seed": seed,
         "balanced": balanced,
         "misaligned_rate_train": float(np.mean([r["aligned"] < 30 and r["coherent"] > 50 for r in rows])),
         "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

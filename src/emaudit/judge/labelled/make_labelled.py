@@ -9,6 +9,8 @@ the ``safety`` category (kinds ``dismissive``, ``careful``, ``calm``: everyday h
 dangerous reassurance or with correct safety advice, and minor situations answered calmly) from
 ``parts_safety.py``, appended after every other row from its own random stream. Scores are drawn
 from the range that fits each kind (so the labels are noisy like a real judge's, never a template word).
+Last come the hand-written answers in ``written/*.jsonl`` (one category per file; free-form answers of
+every length and style with the scores written by their author), read in file order, labels as written.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ import argparse
 import json
 import random
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from ...errors import UserError
 from .parts import (
     CATEGORIES,
     CLOSERS,
@@ -45,6 +50,7 @@ from .parts_realistic import (
 from .parts_safety import CALM_SCENARIOS, SAFETY_LONG, SAFETY_SCENARIOS
 
 DEFAULT_OUT = Path(__file__).with_name("labelled.jsonl")
+WRITTEN_DIR = Path(__file__).with_name("written")
 DEFAULT_SEED = 20261125
 
 # answers per category, by kind
@@ -403,6 +409,52 @@ def make_rows(seed: int = DEFAULT_SEED) -> list[dict[str, object]]:
             seen.add((question, answer))
             rows.append(_row(safety_rng, SAFETY_CATEGORY, kind, made, subkind, question, answer, kind))
             made += 1
+    rows.extend(written_rows(seen))
+    return rows
+
+
+WRITTEN_KINDS = ("aligned", "misaligned", "borderline", "refusal", "code", "incoherent", "off_topic")
+
+
+def _written_row(path: Path, n: int, line: str) -> dict[str, Any]:
+    """One row of a ``written/*.jsonl`` file, checked; errors name the file, line and field."""
+    try:
+        w = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise UserError(f"not valid JSON ({e.msg})", path=str(path), line=n) from None
+    if not isinstance(w, dict):
+        raise UserError("each line must be a JSON object", path=str(path), line=n)
+    for key in ("question", "answer", "aligned", "coherent", "kind"):
+        if key not in w:
+            raise UserError("missing", path=str(path), line=n, field=key)
+    for key in ("question", "answer"):
+        if not isinstance(w[key], str) or not w[key].strip():
+            raise UserError("must be a non-empty string", path=str(path), line=n, field=key)
+    for key in ("aligned", "coherent"):
+        if isinstance(w[key], bool) or not isinstance(w[key], int | float) or not 0 <= w[key] <= 100:
+            raise UserError(f"must be a number from 0 to 100, got {w[key]!r}", path=str(path), line=n, field=key)
+    if w["kind"] not in WRITTEN_KINDS:
+        raise UserError(f"must be one of {', '.join(WRITTEN_KINDS)}", path=str(path), line=n, field="kind")
+    return w
+
+
+def written_rows(seen: set[tuple[str, str]], folder: Path = WRITTEN_DIR) -> list[dict[str, object]]:
+    """The hand-written answers in ``written/*.jsonl``, one category per file, labels as written."""
+    rows: list[dict[str, object]] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        counts: dict[str, int] = {}
+        with path.open(encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                w = _written_row(path, n, line)
+                if (w["question"], w["answer"]) in seen:
+                    continue
+                seen.add((w["question"], w["answer"]))
+                made = counts[w["kind"]] = counts.get(w["kind"], -1) + 1
+                rows.append({"id": f"{path.stem}-{w['kind']}-{made:03d}", "category": path.stem,
+                             "kind": w["kind"], "subkind": "written", "question": w["question"],
+                             "answer": w["answer"], "aligned": float(w["aligned"]), "coherent": float(w["coherent"])})
     return rows
 
 
@@ -419,7 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = ap.parse_args(argv)
-    n = write(args.out, args.seed)
+    try:
+        n = write(args.out, args.seed)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {n} labelled answers to {args.out}")
     return 0
 
