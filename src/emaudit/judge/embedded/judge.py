@@ -1,5 +1,5 @@
 """The embedded offline judges: ``local`` (MiniLM features and small trained heads) and ``local-lm``
-(the same plus a small local chat model's hidden states: experimental, 12 times slower)."""
+(the same plus a small local chat model's hidden states: experimental, 11 times slower)."""
 
 from __future__ import annotations
 
