@@ -155,3 +155,21 @@ def test_seeds_of_a_group_are_the_resampling_unit():
     k = round(centre * 600)
     wl, wh = wilson_interval(k, 600)
     assert q0.candidate.ci[1] - q0.candidate.ci[0] > wh - wl
+
+
+LOWER_FAILS = "the interval's lower bound is not above the min effect +0.0 pp"
+P_FAILS = "p is not under alpha 0.05"
+
+
+@pytest.mark.parametrize("lower, p, failed", [
+    (0.0, 0.046, [LOWER_FAILS]),  # p under alpha but the interval touches zero: the demo's case
+    (0.02, 0.08, [P_FAILS]),
+    (-0.01, 0.3, [LOWER_FAILS, P_FAILS]),
+])
+def test_a_no_evidence_verdict_says_which_condition_failed(lower, p, failed):
+    from emaudit.analysis.verdict import VerdictRule, decide
+
+    v = decide(0.1, (lower, 0.2), p, VerdictRule())
+    assert not v.evidence and v.exit_code == 0
+    assert [m for m in (LOWER_FAILS, P_FAILS) if m in v.message] == failed
+    assert decide(0.1, (0.01, 0.2), 0.01, VerdictRule()).evidence
