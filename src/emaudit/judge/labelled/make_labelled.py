@@ -474,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         n = write(args.out, args.seed)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"make_labelled: error: {e}", file=sys.stderr)
         return 2
     print(f"wrote {n} labelled answers to {args.out}")
     return 0
