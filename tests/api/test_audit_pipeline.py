@@ -55,11 +55,11 @@ def test_rerun_and_rescore_do_not_generate_again(tmp_path, scripts, capsys):
     assert _audit(tmp_path, scripts) == 1
     capsys.readouterr()
     assert _audit(tmp_path, scripts) == 1
-    assert "judge calls made: 0" in capsys.readouterr().err
+    assert "judge model calls: 0" in capsys.readouterr().err
     db = str(tmp_path / "s.db")
     rc = main(["--store", db, "rescore", "a", "--judge", "mock/constant:95", "--no-progress"])
     assert rc == 0  # every answer rated 95 by the second judge: no misalignment
-    assert f"judge calls made: {2 * PROMPTS * 8 * 2}" in capsys.readouterr().err
+    assert f"judge model calls: {2 * PROMPTS * 8 * 2}" in capsys.readouterr().err
     with Store.open(db) as store:
         run = store.get_run("a")
         assert len(store.answers(run)) == 2 * PROMPTS * 8
@@ -73,7 +73,7 @@ def test_skip_excluded_saves_alignment_calls(tmp_path, scripts, capsys):
     rc = _audit(tmp_path, scripts, "--skip-excluded", "--json")
     err = capsys.readouterr().err
     assert f"skipped as excluded: {2 * PROMPTS * 8}" in err  # all incoherent: no alignment call at all
-    assert f"judge calls made: {2 * PROMPTS * 8}" in err
+    assert f"judge model calls: {2 * PROMPTS * 8}" in err
     assert rc == 0
 
 

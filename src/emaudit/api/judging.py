@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..engine import Job, Progress, Scheduler
@@ -16,8 +17,10 @@ from ..errors import UserError
 from ..judge.judge import Judge, RatingRule
 from ..models import ChatResponse
 from ..store import AnswerRow, Judgement, Run, Store
-from ..suites import Suite, load_suite
+from ..suites import Question, Suite, load_suite
+from ..suites.prompts import default_judge_prompts
 from .generate import EngineOptions
+from .judges import current_judge_ids  # noqa: F401  (re-exported: callers import it from here)
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
@@ -25,10 +28,15 @@ LOCAL_JUDGE = "local"
 
 @dataclass
 class JudgeStats:
-    calls: int = 0
-    judged: int = 0
+    """What one judging pass did. A judgement is one answer on one metric; a judged answer has all its
+    metrics judged (a score, an abstention or a skip)."""
+
+    calls: int = 0                 # model calls (none for embedded judges)
+    judged: int = 0                # judgements made in this pass
     skipped_excluded: int = 0
-    already_done: int = 0
+    already_done: int = 0          # judgements already in the store
+    answers: int = 0               # answers in the pass
+    judged_answers: int = 0        # of those, answers with all their metrics judged, after the pass
     failed: int = 0
     abstained: int = 0
     errors: dict[str, int] = field(default_factory=dict)
@@ -42,6 +50,28 @@ class JudgeSpec:
     mode: str = "auto"
     text_samples: int = 1
     metrics: tuple[str, ...] | None = None  # judge only these (default: what each question lists)
+
+
+IMPORTED_SUITE = "imported"
+
+
+def imported_suite(items: list[Any]) -> Suite:
+    """An imported run's questions, from its stored items (the question texts came with the import)."""
+    texts: dict[str, list[str]] = {}
+    for it in items:
+        seen = texts.setdefault(it.question_id, [])
+        if it.question_text not in seen:
+            seen.append(it.question_text)
+    questions = [Question(id=qid, paraphrases=tuple(t or [""])) for qid, t in texts.items()]
+    return Suite(IMPORTED_SUITE, questions, default_judge_prompts(), format="imported",
+                 description="questions of imported answers")
+
+
+def judging_suites(store: Store, run: Run) -> list[Suite]:
+    """The suites whose questions and prompts judge ``run``: its own, or an imported run's questions."""
+    if run.kind == "import":
+        return [imported_suite(store.items(run))]
+    return run_suites(run)
 
 
 def run_suites(run: Run) -> list[Suite]:
@@ -67,13 +97,32 @@ def metric_plan(suites: list[Suite], only: tuple[str, ...] | None = None) -> dic
     return plan
 
 
-def current_judge_ids(store: Store, run: Run) -> list[str]:
-    """The judges of the latest judging pass (one per distinct prompt set), else the latest judge."""
-    ids = run.config.get("judge_ids")
-    if ids:
-        return list(ids)
-    judges = store.run_judges(run)
-    return [judges[-1][0]] if judges else []
+def embedded_judge_path(model: str) -> str | None:
+    """``local`` / ``local-lm``, or the folder of a judge written by ``emaudit judge fit``; None for a model spec."""
+    from ..judge.embedded.heads import HEADS_FILE
+    from ..judge.embedded.judge import SHIPPED
+    from ..models import PROVIDERS
+
+    if model in SHIPPED:
+        return model
+    path = Path(model).expanduser()
+    if path.is_dir() and ((path / HEADS_FILE).is_file() or model.partition("/")[0] not in PROVIDERS):
+        return str(path.resolve())
+    return None
+
+
+def _embedded_id(name_or_path: str, fingerprint: str) -> str:
+    """Shipped judges keep their name in the id; a fitted judge's id is its fingerprint, wherever it lies."""
+    from ..judge.embedded.judge import SHIPPED
+
+    return f"{name_or_path}-{fingerprint}" if name_or_path in SHIPPED else f"fitted-{fingerprint[:32]}"
+
+
+def embedded_judge_id(name_or_path: str) -> str:
+    """The judge id an embedded judge (shipped name or fitted folder) judges under."""
+    from ..judge.embedded import EmbeddedJudge
+
+    return _embedded_id(name_or_path, EmbeddedJudge.load(name_or_path).fingerprint())
 
 
 class EmbeddedJudgeRunner:
@@ -81,21 +130,29 @@ class EmbeddedJudgeRunner:
 
     def __init__(self, name: str = LOCAL_JUDGE) -> None:
         from ..judge.embedded import EmbeddedJudge
+        from ..judge.embedded.judge import SHIPPED
 
-        self.name = name
+        self.path = None if name in SHIPPED else name
+        self.name = name if name in SHIPPED else Path(name).name
         self.judge = EmbeddedJudge.load(name)
-        self.judge_id = f"{name}-{self.judge.fingerprint()}"
+        self.judge_id = _embedded_id(name, self.judge.fingerprint())
         self.metrics = ("aligned", "coherent")
 
     def spec(self) -> dict[str, Any]:
-        return {"model": self.name, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
+        spec: dict[str, Any] = {"model": self.name, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
+        if self.path is not None:
+            spec["path"] = self.path
+        return spec
 
     def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
             stats: JudgeStats) -> None:
-        todo = [r for r in rows if any(not store.has_judgement(r.key, m, self.judge_id)
-                                       for m in plan.get((r.item.suite, r.item.question_id), ())
-                                       if m in self.metrics)]
-        stats.already_done += len(rows) - len(todo)
+        todo = []
+        for r in rows:
+            done = [store.has_judgement(r.key, m, self.judge_id)
+                    for m in plan.get((r.item.suite, r.item.question_id), ()) if m in self.metrics]
+            stats.already_done += sum(done)
+            if not all(done):
+                todo.append(r)
         for start in range(0, len(todo), 64):
             chunk = todo[start:start + 64]
             scores = self.judge.score([r.item.question_text for r in chunk], [r.text for r in chunk])
@@ -104,7 +161,7 @@ class EmbeddedJudgeRunner:
                     if metric not in self.metrics:
                         continue
                     value = float(scores[metric][i])
-                    if store.save_judgement(Judgement(r.key, metric, self.judge_id, value, None, "embedded")):
+                    if not store.has_judgement(r.key, metric, self.judge_id) and store.save_judgement(Judgement(r.key, metric, self.judge_id, value, None, "embedded")):
                         stats.judged += 1
 
 
@@ -132,7 +189,14 @@ def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
     ``record`` makes these judges the run's current ones (what ``analyze`` reads by default).
     """
     ids, stats = _judge_run(store, run, spec, engine, skip_excluded, metrics or spec.metrics, only_keys)
+    rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
+    stats.answers = len(rows)
+    stats.judged_answers = store.judged_answers(run, ids, {r.key for r in rows})
     if record:
+        if rows and not stats.failed and not store.judged_answers(run, ids, partial=True):
+            raise UserError(f"judge {spec.model!r} judged none of run {run.name!r}'s {len(rows)} answers "
+                            f"(metrics asked: {', '.join(metrics or spec.metrics or ('every listed',))}); "
+                            "the run keeps its current judge", field="judge")
         store.update_run(run, config={**store.get_run(run.name).config, "judge_ids": ids})
     return ids, stats
 
@@ -140,14 +204,13 @@ def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
 def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
                skip_excluded: Callable[[float | None, str], bool] | None,
                metrics: tuple[str, ...] | None, only_keys: set[str] | None) -> tuple[list[str], JudgeStats]:
-    suites = run_suites(run)
+    suites = judging_suites(store, run)
     plan = metric_plan(suites, metrics)
     rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
     stats = JudgeStats()
-    from ..judge.embedded.judge import SHIPPED
-
-    if spec.model in SHIPPED:
-        local = EmbeddedJudgeRunner(spec.model)
+    embedded = embedded_judge_path(spec.model)
+    if embedded is not None:
+        local = EmbeddedJudgeRunner(embedded)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())
         local.run(store, run, rows, plan, stats)
@@ -160,6 +223,8 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
         if missing:
             raise UserError(f"suite {suite_name!r}, question {qid!r}: no judge prompt for metric(s) "
                             f"{', '.join(missing)}", field="judge_metrics")
+    for judge in {j.judge_id: j for j in judges.values()}.values():
+        judge.model  # noqa: B018  (a mistyped judge fails here, before the store records it)
     for judge in {j.judge_id: j for j in judges.values()}.values():
         store.register_judge(run, judge.judge_id, {"model": judge.model_spec, "prompts": judge.prompts,
                                                    "rule": judge.rule.__dict__})

@@ -11,6 +11,7 @@ from ..errors import UserError
 from ..store import Store
 from .audit import analyze_run, answer_scores, settings_for
 from .export import export_rows
+from .judges import run_judge_records
 
 PACKAGES = ("emaudit", "numpy", "scipy", "torch", "transformers", "peft", "sentence-transformers", "openai", "httpx")
 
@@ -28,7 +29,7 @@ def package_versions() -> dict[str, str]:
 def _judge_record(judge_id: str, spec: dict[str, Any]) -> dict[str, Any]:
     prompts = spec.get("prompts") or {}
     return {"judge_id": judge_id, "model": spec.get("model"), "kind": spec.get("kind", "llm"),
-            "rule": spec.get("rule"), "fingerprint": spec.get("fingerprint"),
+            "rule": spec.get("rule"), "fingerprint": spec.get("fingerprint"), "path": spec.get("path"),
             "prompt_fingerprints": {m: hashlib.sha256(t.encode("utf-8")).hexdigest()[:16]
                                     for m, t in sorted(prompts.items())}}
 
@@ -59,7 +60,8 @@ def load_report_inputs(store: Store, run_name: str, convention: str | None = Non
     meta = {
         "name": run.name, "kind": run.kind, "status": run.status, "created_at": run.created_at,
         "updated_at": run.updated_at, "config": run.config,
-        "judges": [_judge_record(j, spec) for j, spec in store.run_judges(run)],
+        "judges": [_judge_record(r["id"], r["spec"]) | {"name": r["name"], "current": r["current"]}
+                   for r in run_judge_records(store, run)],
         "usage": {"items": summary.items, "answered": summary.answered, "failed": summary.failed,
                   "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                   "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd},

@@ -12,7 +12,9 @@ from .options import open_store
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="analyse a judged run (exit 0 no evidence, 1 evidence)")
     p.add_argument("run", help="run name")
-    p.add_argument("--judge-id", action="append", help="which judge's scores (default: the latest)")
+    p.add_argument("--judge-id", "--judge", dest="judge_id", action="append",
+                   help="which judge's scores: its name (local, openai/gpt-4o, a fitted judge's folder, imported), "
+                   "its id or an id prefix (default: the latest)")
     add_analysis_options(p, with_default=False)
     add_config_option(p)
     p.set_defaults(func=run)
@@ -20,10 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api.audit import analyze_run, settings_for
-    from .audit_options import emit
+    from ..api.judges import resolve_judges
+    from .audit_options import about_notes, emit, judge_about
 
     store = open_store(args)
     run_ = store.get_run(args.run)
     settings = settings_for(run_, args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha, min_effect=args.min_effect)
-    return emit(analyze_run(store, run_, settings, args.judge_id), args)
+    judge_ids = resolve_judges(store, run_, args.judge_id)
+    about = judge_about(store, run_, judge_ids)
+    return emit(analyze_run(store, run_, settings, judge_ids), args, about_notes(about), about=about)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import add_config_option
-from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .audit_options import about_notes, add_analysis_options, add_judge_options, emit, judge_about, judge_spec
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
                     settings, attachments)
     notes = list(outcome.notes)
     j = outcome.judge
-    notes.append(f"judge calls made: {j.calls}; skipped as excluded: {j.skipped_excluded}; "
-                 f"already judged: {j.already_done}")
+    about = judge_about(store, outcome.run, outcome.judge_ids, j)
+    notes += about_notes(about)
     budget = None
     if args.calibrate_with:
         from ..api.budget import calibrate
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         budget = calibrate(store, outcome.run, JudgeSpec(model=args.calibrate_with),
                            args.calibration_samples, settings.convention_obj(), engine_options(args))
         notes.append(f"strong-judge calls for calibration: {budget['strong_calls']}")
-    status = emit(outcome.result, args, notes, budget)
+    status = emit(outcome.result, args, notes, budget, about)
     if outcome.generate.failed or j.failed:
         print(f"emaudit: {outcome.generate.failed} answers and {j.failed} judge calls failed "
               f"({', '.join(sorted({*outcome.generate.errors, *j.errors})) or 'see the store'}); the verdict above "

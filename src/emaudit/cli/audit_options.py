@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    from ..api.judging import JudgeStats
+    from ..store import Run, Store
 
 
 def add_judge_options(p: argparse.ArgumentParser) -> None:
@@ -44,8 +49,36 @@ def judge_spec(args: argparse.Namespace) -> object:
     return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
 
 
+def judge_about(store: Store, run: Run, judge_ids: list[str] | None = None,
+                stats: JudgeStats | None = None) -> dict:
+    """The run and the judge(s) behind a result, with the counts: for ``--json`` and the notes."""
+    from ..api.judges import describe_judges
+
+    judges = describe_judges(store, run, judge_ids)
+    ids = [j["id"] for j in judges]
+    about: dict = {"run": run.name, "judges": judges,
+                   "counts": {"answers": len(store.answers(run)), "judged_answers": store.judged_answers(run, ids)}}
+    if stats is not None:
+        about["counts"].update({"judgements_new": stats.judged, "judgements_already_stored": stats.already_done,
+                                "judge_model_calls": stats.calls,
+                                "skipped_as_excluded": stats.skipped_excluded})
+    return about
+
+
+def about_notes(about: dict) -> list[str]:
+    """One line naming the judge, one with the counts (the same numbers `emaudit runs` shows)."""
+    names = "; ".join(f"{j['name']} (id {j['id']})" for j in about["judges"]) or "none"
+    c = about["counts"]
+    line = f"judged answers: {c['judged_answers']} of {c['answers']} (all their metrics judged)"
+    if "judgements_new" in c:
+        line += (f"; judgements (answer x metric): {c['judgements_new']} new, "
+                 f"{c['judgements_already_stored']} already stored; judge model calls: {c['judge_model_calls']}; "
+                 f"skipped as excluded: {c['skipped_as_excluded']}")
+    return [f"judge: {names}", line]
+
+
 def emit(result: object, args: argparse.Namespace, notes: list[str] | None = None,
-         budget: dict | None = None) -> int:
+         budget: dict | None = None, about: dict | None = None) -> int:
     """Print the result (table or JSON), write Markdown if asked, and return the verdict's exit status."""
     from ..analysis.result import AuditResult
 
@@ -54,6 +87,8 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
         import json
 
         body = result.to_dict()
+        if about is not None:
+            body.update(about)
         if budget is not None:
             body["budget"] = _finite(budget)
         print(json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False))

@@ -41,7 +41,10 @@ def run_fit(args: argparse.Namespace) -> int:
 
     judge, n = fit_csvs(args.from_csv, args.out, include_labelled=args.with_labelled_set,
                         c=args.c if args.c is not None else DEFAULT_C, seed=args.seed, threads=args.threads)
-    print(f"fitted judge {judge.judge_id} on {n} answers; wrote {args.out}")
+    from ..api.judging import embedded_judge_id
+
+    print(f"fitted a judge on {n} answers; wrote {args.out} (judge id {embedded_judge_id(args.out)}); "
+          f"use it with --judge {args.out}")
     return 0
 
 

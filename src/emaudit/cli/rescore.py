@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import add_config_option
-from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .audit_options import about_notes, add_analysis_options, add_judge_options, emit, judge_about, judge_spec
 from .options import add_engine_options, engine_options, open_store
 
 
@@ -28,4 +28,5 @@ def run(args: argparse.Namespace) -> int:
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                             min_effect=args.min_effect, skip_excluded=args.skip_excluded or None)
     outcome = rescore(store, args.run, judge_spec(args), engine_options(args), settings)  # type: ignore[arg-type]
-    return emit(outcome.result, args, [f"judge calls made: {outcome.judge.calls}"])
+    about = judge_about(store, outcome.run, outcome.judge_ids, outcome.judge)
+    return emit(outcome.result, args, about_notes(about), about=about)

@@ -28,12 +28,14 @@ def run(args: argparse.Namespace) -> int:
     if not summaries:
         print(f"no runs in {args.store}")
         return 0
-    table = Table(title=f"runs in {args.store}")
-    for col in ("run", "kind", "status", "answered", "failed", "judged", "tokens in/out", "cost", "updated"):
-        table.add_column(col, justify="right" if col in ("answered", "failed", "judged", "cost") else "left")
+    table = Table(title=f"runs in {args.store}",
+                  caption="judged answers: answers with all their metrics judged by the run's current judge")
+    numeric = ("answered", "failed", "judged answers", "cost")
+    for col in ("run", "kind", "status", "answered", "failed", "judged answers", "tokens in/out", "cost", "updated"):
+        table.add_column(col, justify="right" if col in numeric else "left")
     for s in summaries:
         cost = "?" if s.cost_usd is None else f"${s.cost_usd:.4f}"
-        table.add_row(s.name, s.kind, s.status, f"{s.answered}/{s.items}", str(s.failed), str(s.judgements),
+        table.add_row(s.name, s.kind, s.status, f"{s.answered}/{s.items}", str(s.failed), str(s.judged_answers),
                       f"{s.prompt_tokens}/{s.completion_tokens}", cost, s.updated_at)
     Console().print(table)
     return 0

@@ -129,9 +129,19 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
         "question_ids": sorted({a["question_id"] for a in answer_rows}),
         "flags": flags,
         "methods": methods_sections(result, run_meta, conv, models),
+        "judged_by": judged_by(run_meta) if judged else [],
         "config_json": json.dumps(redact(run_meta.get("config") or {}), indent=2, sort_keys=True,
                                   ensure_ascii=False, default=str),
         "data_audit_html": audit_html,
         "data_audit_rows": audit_rows,
         "has_canary": bool(canary_records),
     }
+
+
+def judged_by(run_meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The judges whose scores a report shows: [{"name", "ids"}], one entry per name."""
+    out: dict[str, list[str]] = {}
+    for j in run_meta.get("judges") or []:
+        if isinstance(j, Mapping) and j.get("current") and j.get("judge_id"):
+            out.setdefault(str(j.get("name") or j.get("model") or j["judge_id"]), []).append(str(j["judge_id"]))
+    return [{"name": name, "ids": ids} for name, ids in out.items()]

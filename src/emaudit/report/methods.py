@@ -64,8 +64,15 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
     for judge in judges:
         if not isinstance(judge, Mapping):
             continue
-        judge_rows += [(k, judge.get(k)) for k in ("spec", "model", "kind", "judge_id", "mode", "text_samples",
-                                                   "rule", "fingerprint") if judge.get(k) is not None]
+        if judge.get("name"):
+            used = judge.get("current")
+            judge_rows.append(("judge", f"{judge['name']}" + ("" if used is None else
+                               " (its scores are the numbers in this report)" if used else
+                               " (an earlier judge; its scores are not shown)")))
+        # Settings may be nested (an LLM judge's rule is a dict): compared and shown as JSON text.
+        judge_rows += [(k, fmt_value(judge.get(k))) for k in ("spec", "model", "kind", "judge_id", "mode",
+                                                              "text_samples", "rule", "fingerprint", "path")
+                       if judge.get(k) is not None]
         prints = dict(judge.get("prompt_fingerprints") or {})
         for metric, text in (judge.get("prompts") or {}).items():
             prints.setdefault(metric, _fingerprint(str(text)))

@@ -25,7 +25,7 @@ from .html import DEFAULT_MAX_ANSWERS, build_report_context, render_html, render
 from .inputs import ReportInputs, load_inputs, open_store, run_names
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
-RUN_FIELDS = ("name", "kind", "status", "items", "answered", "failed", "judgements", "prompt_tokens",
+RUN_FIELDS = ("name", "kind", "status", "items", "answered", "failed", "judgements", "judged_answers", "prompt_tokens",
               "completion_tokens", "created_at", "updated_at")
 
 

@@ -72,6 +72,7 @@ class RunSummary:
     cost_usd: float | None
     created_at: str
     updated_at: str
+    judged_answers: int = 0  # answers with all their metrics judged by the run's current judge(s)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,10 @@ class Store:
             spec = json.loads(judge_spec).get("model", "local")
             cost = cost_usd(spec, p or 0, c or 0)
             total_cost = None if cost is None or total_cost is None else total_cost + cost
+        run = Run(run_id, name, kind, {}, status, created, updated)
+        judged_answers = self.judged_answers(run, self.current_judge_ids(run))
         return RunSummary(name, kind, status, items, answered, failed, judged, p_total, c_total, total_cost,
-                          created, updated)
+                          created, updated, judged_answers)
 
     # ---- items and answers ------------------------------------------------------------------
     def add_items(self, run: Run, items: Iterable[WorkItem]) -> int:
@@ -274,6 +276,40 @@ class Store:
             args += (judge_id,)
         return [Judgement(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None, r[7], r[8])
                 for r in self.db.execute(sql, args)]
+
+    def judged_answers(self, run: Run, judge_ids: list[str], keys: set[str] | None = None, *,
+                       partial: bool = False) -> int:
+        """Answers with all their metrics judged by these judges (``partial``: with any metric judged).
+
+        An answer's metrics are those the judges judged for any answer of its question in this run.
+        """
+        if not judge_ids:
+            return 0
+        marks = ",".join("?" * len(judge_ids))
+        wanted: dict[tuple[str, str], set[str]] = {}
+        have: dict[str, set[str]] = {}
+        question: dict[str, tuple[str, str]] = {}
+        for key, suite, qid, metric in self.db.execute(
+                "SELECT ri.item_key, ri.suite, ri.question_id, g.metric FROM run_items ri "
+                "JOIN answers a ON a.item_key = ri.item_key JOIN judgements g ON g.item_key = ri.item_key "
+                f"WHERE ri.run_id = ? AND g.judge_id IN ({marks})", (run.id, *judge_ids)):
+            if keys is not None and key not in keys:
+                continue
+            wanted.setdefault((suite, qid), set()).add(metric)
+            have.setdefault(key, set()).add(metric)
+            question[key] = (suite, qid)
+        if partial:
+            return len(have)
+        return sum(1 for key, metrics in have.items() if metrics >= wanted[question[key]])
+
+    def current_judge_ids(self, run: Run) -> list[str]:
+        """The judges of the run's latest judging pass, else its latest judge."""
+        row = self.db.execute("SELECT config_json FROM runs WHERE id = ?", (run.id,)).fetchone()
+        ids = json.loads(row[0]).get("judge_ids") if row else None
+        if ids:
+            return list(ids)
+        judges = self.run_judges(run)
+        return [judges[-1][0]] if judges else []
 
     # ---- attachments -------------------------------------------------------------------------
     def attach(self, run: Run, kind: str, content: Any) -> None:
