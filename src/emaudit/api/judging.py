@@ -209,6 +209,12 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     rows = [r for r in store.answers(run) if only_keys is None or r.key in only_keys]
     stats = JudgeStats()
     embedded = embedded_judge_path(spec.model)
+    judgeable = {"aligned", "coherent"} if embedded is not None else None
+    if rows and not any(m for r in rows for m in plan.get((r.item.suite, r.item.question_id), ())
+                        if judgeable is None or m in judgeable):
+        raise UserError(f"judge {spec.model!r} has nothing to judge in run {run.name!r}: no question lists "
+                        f"the metric(s) {', '.join(metrics or ('aligned', 'coherent'))}; the run keeps its "
+                        "current judge", field="--metrics")
     if embedded is not None:
         local = EmbeddedJudgeRunner(embedded)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
