@@ -63,7 +63,8 @@ def load_report_inputs(store: Store, run_name: str, convention: str | None = Non
         "judges": [_judge_record(r["id"], r["spec"]) | {"name": r["name"], "current": r["current"]}
                    for r in run_judge_records(store, run)],
         "usage": {"items": summary.items, "answered": summary.answered, "failed": summary.failed,
-                  "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
+                  "judged answers (current judge)": summary.judged_answers,
+                  "judgements (answer x metric x judge)": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                   "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd},
         "in_progress": run.status != "complete",
         "versions": package_versions(),

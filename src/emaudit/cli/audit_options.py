@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 def add_judge_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("judge")
     g.add_argument("--judge", default="local",
-                   help="judge model spec, 'local' for the embedded offline judge (default), or 'local-lm' "
-                   "(experimental: adds SmolLM2-135M hidden states, 12x slower)")
+                   help="judge model spec, 'local' for the embedded offline judge (default), 'local-lm' "
+                   "(experimental: adds SmolLM2-135M hidden states, 12x slower), or a folder written by "
+                   "`emaudit judge fit`")
     g.add_argument("--judge-mode", default="auto", choices=["auto", "logprob", "text"],
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=int, default=1, help="text judges: replies averaged per score")
