@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import add_config_option
-from .audit_options import add_analysis_options
+from .audit_options import add_analysis_options, add_gate_option
 from .options import open_store
 
 
@@ -14,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run", help="run name")
     p.add_argument("--judge-id", action="append", help="which judge's scores (default: the latest)")
     add_analysis_options(p, with_default=False)
+    add_gate_option(p)
     add_config_option(p)
     p.set_defaults(func=run)
 
