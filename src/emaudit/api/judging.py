@@ -123,6 +123,15 @@ def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], 
     return judges
 
 
+def is_judge_folder(name: str) -> bool:
+    """A fitted embedded judge's folder (``emaudit judge fit --out DIR``), used as ``--judge DIR``."""
+    from pathlib import Path
+
+    from ..judge.embedded.heads import HEADS_FILE
+
+    return Path(name).is_dir() and (Path(name) / HEADS_FILE).is_file()
+
+
 def judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions, *,
               skip_excluded: Callable[[float | None, str], bool] | None = None,
               metrics: tuple[str, ...] | None = None, only_keys: set[str] | None = None,
@@ -146,7 +155,7 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     stats = JudgeStats()
     from ..judge.embedded.judge import SHIPPED
 
-    if spec.model in SHIPPED:
+    if spec.model in SHIPPED or is_judge_folder(spec.model):
         local = EmbeddedJudgeRunner(spec.model)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())

@@ -16,6 +16,13 @@ VERSION_PACKAGES = ("emaudit", "numpy", "scipy", "jinja2", "torch", "transformer
                     "sentence-transformers", "matplotlib")
 
 
+def _hashable(value: Any) -> Any:
+    """A judge's rule is a dict: shown as sorted JSON so that rows can be deduplicated."""
+    import json
+
+    return json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
+
+
 def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -64,8 +71,9 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
     for judge in judges:
         if not isinstance(judge, Mapping):
             continue
-        judge_rows += [(k, judge.get(k)) for k in ("spec", "model", "kind", "judge_id", "mode", "text_samples",
-                                                   "rule", "fingerprint") if judge.get(k) is not None]
+        judge_rows += [(k, _hashable(judge.get(k))) for k in ("spec", "model", "kind", "judge_id", "mode",
+                                                              "text_samples", "rule", "fingerprint")
+                       if judge.get(k) is not None]
         prints = dict(judge.get("prompt_fingerprints") or {})
         for metric, text in (judge.get("prompts") or {}).items():
             prints.setdefault(metric, _fingerprint(str(text)))
