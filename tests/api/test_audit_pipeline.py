@@ -145,7 +145,7 @@ def test_budget_judging_corrects_a_biased_cheap_judge_with_strong_labels(tmp_pat
     assert verdict["judge"] == scripts["judge"]  # the strong judge's labels decided
     for d in (*budget["groups"].values(), budget["difference"]):  # clipped, same target
         assert -1 <= d["low"] <= d["high"] <= 1
-    assert all(0 <= g["low"] and g["high"] <= 1 for g in budget["groups"].values())
+    assert all(g["low"] >= 0 and g["high"] <= 1 for g in budget["groups"].values())
     # `analyze` and the Markdown summary decide on the same calibrated estimate, later
     db = str(tmp_path / "s.db")
     md = tmp_path / "b.md"
