@@ -33,7 +33,7 @@ def judge_panel(store: Store, run: Run, specs: list[JudgeSpec], engine: EngineOp
     if len({s.model for s in specs}) != len(specs):
         raise _user_error("the same judge is named twice")
     total = JudgeStats()
-    members = []
+    members: list[dict[str, Any]] = []
     for i, spec in enumerate(specs):
         if done and spec.model in done:
             ids = done[spec.model]
@@ -46,7 +46,7 @@ def judge_panel(store: Store, run: Run, specs: list[JudgeSpec], engine: EngineOp
     if len(members) > 1:
         config["panel"] = members
     store.update_run(run, config=config)
-    return members[0]["judge_ids"], total
+    return list(members[0]["judge_ids"]), total
 
 
 def _user_error(message: str) -> Exception:
