@@ -149,3 +149,23 @@ def test_panel_in_report_html_compare_and_a_real_browser(panel_run, capsys):
             assert not errors
         finally:
             browser.close()
+
+
+def test_a_calibrated_panel_and_a_sequential_panel(panel_run, capsys):
+    """--calibrate-with decides a panel's verdict too; --sequential samples with the first judge."""
+    strong = panel_run / "strong.yaml"
+    strong.write_text("rules:\n  - contains: Rate only how coherent\n    answers: ['90']\n"
+                      "  - contains: QZX-7\n    answers: ['2']\ndefault: ['97']\n")
+    rc = _audit(panel_run, "--calibrate-with", f"mock/file:{strong}", "--calibration-samples", "10", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["panel"]["flips"] and out["budget"]["groups"]["candidate"]["estimate"] == 1.0
+    assert out["verdict"]["basis"].startswith("calibrated") and out["verdict"]["judge"] == f"mock/file:{strong}"
+    assert rc == 1 and out["panel"] is not None
+    seq = main(["--store", str(panel_run / "s2.db"), "audit", "--base", f"mock/file:{panel_run / 'base.yaml'}",
+                "--candidate", f"mock/file:{panel_run / 'cand.yaml'}", "--suite", str(panel_run / "suite.yaml"),
+                "--samples", "30", "--run", "s", "--no-progress", "--judge", LLM_JUDGE, "--judge", "local",
+                "--sequential", "--sequential-round", "10", "--json"])
+    body = json.loads(capsys.readouterr().out)
+    assert seq == 1 and {j["name"] for j in body["panel"]["judges"]} == {"local", LLM_JUDGE}
+    (pair,) = body["panel"]["agreement"]
+    assert pair["n"] < 2 * 3 * 30  # settled early: fewer answers than planned, each judged by both

@@ -244,11 +244,12 @@ def analyze_run(store: Store, run: Run, settings: AuditSettings, judge_ids: list
 
     calls = strong_calls(store, run)
     members = panel_members(run) if not judge_ids else []
-    if len(members) > 1:
-        return analyze_panel(store, run, members, lambda ids: _analyze_scores(store, run, settings, ids),
-                             lambda ids: _labels(store, run, settings, ids), calls)
     ids = list(judge_ids or current_judge_ids(store, run))
-    result = annotate(_analyze_scores(store, run, settings, ids), judge_info(store, run, ids), calls)
+    if len(members) > 1:
+        result = analyze_panel(store, run, members, lambda ids: _analyze_scores(store, run, settings, ids),
+                               lambda ids: _labels(store, run, settings, ids), calls)
+    else:
+        result = annotate(_analyze_scores(store, run, settings, ids), judge_info(store, run, ids), calls)
     budget = run.config.get("budget")
     if isinstance(budget, dict) and budget.get("cheap_judge_ids") == ids and budget.get("difference"):
         _decide_on_budget(store, run, result, budget, settings)
