@@ -78,6 +78,7 @@ def test_panel_in_terminal_markdown_and_rescore(panel_run, capsys):
     assert "local" in text and LLM_JUDGE in text
     body = md.read_text()
     assert "## Judge panel" in body and f"| {LLM_JUDGE} |" in body and "| local |" in body
+    assert f"- {LLM_JUDGE}: unmeasured judge" in body and "- local: " in body
     assert re.search(r"\| local vs openai-api/fake/judge \| 60 \| \d+ / 30 \|", body)
     # analyze reads the same panel; --judge-id picks one judge's scores alone
     db = str(panel_run / "s.db")
@@ -141,6 +142,7 @@ def test_panel_in_report_html_compare_and_a_real_browser(panel_run, capsys):
             assert page.locator("#judges .panel-table").inner_text().count("evidence") >= 2
             assert page.locator("#judges .tag.flip").is_visible()
             assert "Decided by openai-api/fake/judge" in page.locator("#judges-decided-by").inner_text()
+            assert page.locator("#judges .judge-quality li").count() == 2
             page.goto(single_html.as_uri())
             banner = page.locator("#screening")
             assert banner.is_visible() and banner.inner_text().startswith("SCREENING JUDGE")

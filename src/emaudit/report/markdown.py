@@ -47,6 +47,8 @@ def render_markdown(result: AuditResult) -> str:
         lines.append("")
         lines.append(_cell(trust_text.panel_flip_line(result.panel)))
         lines.append("")
+        lines += [f"- {_cell(j['summary'])}" for j in result.judges]
+        lines.append("")
     if result.budget:
         lines.append(f"{_cell(trust_text.budget_title(result.budget))}:")
         lines.append("")

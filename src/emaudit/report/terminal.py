@@ -74,6 +74,8 @@ def render(result: AuditResult, console: Console | None = None) -> None:
         console.print(_plain_table("Agreement between judges", trust_text.AGREEMENT_HEADER,
                                    trust_text.agreement_rows(result.panel)))
         console.print(escape(trust_text.panel_flip_line(result.panel)))
+        for j in result.judges:
+            console.print(f"- {escape(j['summary'])}")
     if result.budget:
         console.print(_plain_table(trust_text.budget_title(result.budget), trust_text.BUDGET_HEADER,
                                    trust_text.budget_rows(result.budget)))
