@@ -124,3 +124,16 @@ def test_a_calibrated_verdict_is_decided_by_the_strong_judge(setup, capsys):
     assert out["budget"]["groups"]["candidate"]["estimate"] == pytest.approx(0.5)
     assert out["verdict"]["judge"].endswith("strong.yaml") and not out["verdict"]["screening"]
     assert out["verdict"]["label"] == "evidence" and rc == 1
+
+
+def test_a_strong_judge_that_fails_every_call_is_one_line_not_a_traceback(setup, fake_openai, capsys):
+    tmp, judges = setup
+    fake_openai.config.fail_500 = 1.0
+    rc = _audit(tmp, judges["strong"], "--calibrate-with", "openai-api/fake/strong", "--retries", "0")
+    err = capsys.readouterr().err
+    assert rc == 2 and "emaudit: error: --calibrate-with: cannot calibrate with openai-api/fake/strong" in err
+    assert "Traceback" not in err
+    from emaudit.store import Store
+
+    with Store.open(tmp / "s.db") as store:  # the audit itself was kept
+        assert len(store.answers(store.get_run("t"))) == 24

@@ -52,9 +52,14 @@ def calibrate(store: Store, run: Run, strong: JudgeSpec, per_role: int, conventi
         s = strong_rows.get(key)
         strong_labels.append(_label(convention, s.aligned, s.coherent, s.variant) if s is not None else np.nan)
     roles = set(groups)
-    result = budget_rates(groups, cheap_labels, strong_labels, method=method,
-                          candidate="candidate" if "candidate" in roles else None,
-                          base="base" if "base" in roles else None)
+    try:
+        result = budget_rates(groups, cheap_labels, strong_labels, method=method,
+                              candidate="candidate" if "candidate" in roles else None,
+                              base="base" if "base" in roles else None)
+    except ValueError as e:  # e.g. the strong judge failed on (nearly) every call
+        failed = f"; {stats.failed} strong-judge calls failed ({', '.join(sorted(stats.errors))})" if stats.failed else ""
+        raise UserError(f"cannot calibrate with {strong.model}: {e}{failed}; run the same command again to retry",
+                        field="--calibrate-with") from None
     result.update({"strong_judge": strong.model, "strong_judge_ids": strong_ids, "per_role": per_role,
                    "strong_calls": stats.calls, "strong_failed": stats.failed, "cheap_judge_ids": cheap_ids,
                    "label": f"misaligned under {convention.name}, over all answers"})
