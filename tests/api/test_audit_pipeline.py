@@ -153,6 +153,11 @@ def test_budget_judging_corrects_a_biased_cheap_judge_with_strong_labels(tmp_pat
     text = capsys.readouterr().out
     assert "Budget judging" in text and "calibrated estimate (ppi)" in " ".join(text.split())
     assert "Budget judging" in md.read_text() and "**Verdict: evidence.**" in md.read_text()
+    page = tmp_path / "b.html"
+    assert main(["--store", db, "report", "b", "--out", str(page)]) == 0
+    capsys.readouterr()
+    html = page.read_text()
+    assert 'class="budget-table"' in html and "strong judge alone" in html and "calibrated estimate (ppi)" in html
     # another judge's rescore is no longer calibrated: its own verdict decides again
     assert main(["--store", db, "rescore", "b", "--judge", f"mock/file:{tmp_path / 'blind.yaml'}",
                  "--judge-mode", "text", "--json"]) == 0
