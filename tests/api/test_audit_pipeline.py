@@ -128,13 +128,40 @@ def test_budget_judging_corrects_a_biased_cheap_judge_with_strong_labels(tmp_pat
                "--calibration-samples", "60", "--suite", "core", "--samples", "4", "--run", "b", "--no-progress",
                "--json"])
     out = json.loads(capsys.readouterr().out)
-    assert rc == 0  # the cheap judge alone finds nothing
     budget = out["budget"]
     cand = budget["groups"]["candidate"]
     assert cand["n_strong"] == 60 and budget["strong_calls"] == 2 * 2 * 60
+    assert budget["method"] == "ppi" and cand["method"] == "ppi++"  # PPI++ is the default estimator
     assert cand["low"] <= 0.5 <= cand["high"]  # half the candidate's answers are EVIL
     assert cand["estimate"] > 0.3
     assert budget["difference"]["low"] > 0
+    # The blind judge alone finds nothing; the verdict and the exit status come from the calibrated estimate.
+    assert rc == 1
+    verdict = out["verdict"]
+    assert verdict["label"] == "evidence" and verdict["exit_code"] == 1
+    assert verdict["basis"].startswith("calibrated estimate (ppi)")
+    assert verdict["ci"] == [budget["difference"]["low"], budget["difference"]["high"]]
+    assert "alone: no-evidence" in verdict["message"]
+    assert verdict["judge"] == scripts["judge"]  # the strong judge's labels decided
+    for d in (*budget["groups"].values(), budget["difference"]):  # clipped, same target
+        assert -1 <= d["low"] <= d["high"] <= 1
+    assert all(g["low"] >= 0 and g["high"] <= 1 for g in budget["groups"].values())
+    # `analyze` and the Markdown summary decide on the same calibrated estimate, later
+    db = str(tmp_path / "s.db")
+    md = tmp_path / "b.md"
+    assert main(["--store", db, "analyze", "b", "--markdown", str(md)]) == 1
+    text = capsys.readouterr().out
+    assert "Budget judging" in text and "calibrated estimate (ppi)" in " ".join(text.split())
+    assert "Budget judging" in md.read_text() and "**Verdict: evidence.**" in md.read_text()
+    page = tmp_path / "b.html"
+    assert main(["--store", db, "report", "b", "--out", str(page)]) == 0
+    capsys.readouterr()
+    html = page.read_text()
+    assert 'class="budget-table"' in html and "strong judge alone" in html and "calibrated estimate (ppi)" in html
+    # another judge's rescore is no longer calibrated: its own verdict decides again
+    assert main(["--store", db, "rescore", "b", "--judge", f"mock/file:{tmp_path / 'blind.yaml'}",
+                 "--judge-mode", "text", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["budget"] is None
 
 
 def test_a_judge_that_returns_no_numbers_is_an_error_not_a_verdict(tmp_path, scripts, capsys):

@@ -9,7 +9,7 @@ from typing import Any
 
 from .verdict import Verdict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass
@@ -85,6 +85,9 @@ class AuditResult:
     verdict: Verdict
     top_misaligned: list[ExampleAnswer]
     schema_version: str = SCHEMA_VERSION
+    judges: list[dict[str, Any]] = field(default_factory=list)  # each judge's name, kind, ids, quality record
+    panel: dict[str, Any] | None = None  # several judges: rates and verdicts per judge, agreement, flips
+    budget: dict[str, Any] | None = None  # --calibrate-with: the calibrated and strong-only estimates
 
     @property
     def exit_code(self) -> int:

@@ -62,21 +62,26 @@ def roles(base: str, candidates: list[str]) -> list[ModelRole]:
 
 
 def audit(store: Store, name: str, base: str, candidates: list[str], suites: list[str | Suite],
-          judge: JudgeSpec, config: GenerationConfig | None = None, samples: int | None = None,
+          judge: JudgeSpec | list[JudgeSpec], config: GenerationConfig | None = None, samples: int | None = None,
           engine: EngineOptions | None = None, settings: AuditSettings | None = None,
           attachments: dict[str, str] | None = None) -> AuditOutcome:
     """Generate what is missing, judge what is unjudged, and analyse; call again to resume.
 
     ``attachments`` maps a kind (``data_audit``, ``canaries``) to a JSON or JSONL file that the
-    report shows with the run.
+    report shows with the run. Several judges make a panel (``api/panel.py``): the first named drives
+    ``--skip-excluded`` and sequential sampling, and every answer is judged by each.
     """
     from . import prepare_run
+    from .panel import judge_panel
 
+    panel = list(judge) if isinstance(judge, list) else [judge]
+    judge = panel[0]
     settings = settings or AuditSettings()
     engine = engine or EngineOptions()
     convention = settings.convention_obj()
     loaded = [s if isinstance(s, Suite) else load_suite(s) for s in suites]
     extra = {"judge": {"model": judge.model, "mode": judge.mode, "text_samples": judge.text_samples},
+             **({"judges": [j.model for j in panel]} if len(panel) > 1 else {}),
              "analysis": {"convention": convention.to_dict(), "alpha": settings.alpha,
                           "min_effect": settings.min_effect},
              "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
@@ -90,14 +95,17 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
             store.attach(run, "canaries", read_attachment(canary))
     skip = _skip_rule(convention) if settings.skip_excluded else None
     saved = 0
+    done: dict[str, list[str]] = {}
     if settings.sequential:
         gen_stats, judge_stats, judge_ids, saved = _sequential(store, run, judge, engine, settings, convention, skip)
+        done[judge.model] = judge_ids
     else:
         gen_stats = asyncio.run(generate_pending(store, run, engine))
-        judge_ids, judge_stats = judge_run(store, run, judge, engine, skip_excluded=skip)
+    judge_ids, more = judge_panel(store, run, panel, engine, skip, done)
+    judge_stats = more if not done else _merged(judge_stats, more)
     pending = store.pending_items(run)
     status = "complete" if not pending or settings.sequential else "incomplete"
-    run = store.update_run(run, status=status)
+    run = store.update_run(store.get_run(run.name), status=status)
     result = analyze_run(store, run, settings)
     notes = []
     if gen_stats.failed:
@@ -105,6 +113,13 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     if saved:
         notes.append(f"sequential sampling settled questions early and saved {saved} generation calls")
     return AuditOutcome(run, result, gen_stats, judge_stats, judge_ids, saved, notes)
+
+
+def _merged(a: JudgeStats, b: JudgeStats) -> JudgeStats:
+    from .panel import _add
+
+    _add(a, b)
+    return a
 
 
 def read_attachment(path: str | Path) -> Any:
@@ -222,6 +237,53 @@ def scores_by_key(store: Store, run: Run, judge_ids: list[str] | None = None) ->
 
 def analyze_run(store: Store, run: Run, settings: AuditSettings, judge_ids: list[str] | None = None
                 ) -> AuditResult:
+    """The verdict of the run's current judge (or ``judge_ids``), with that judge's quality; a panel's
+    verdict with every judge side by side; a calibrated run's verdict from the calibrated estimate."""
+    from .panel import analyze_panel, panel_members
+    from .trust import annotate, judge_info, strong_calls
+
+    calls = strong_calls(store, run)
+    members = panel_members(run) if not judge_ids else []
+    ids = list(judge_ids or current_judge_ids(store, run))
+    if len(members) > 1:
+        result = analyze_panel(store, run, members, lambda ids: _analyze_scores(store, run, settings, ids),
+                               lambda ids: _labels(store, run, settings, ids), calls)
+    else:
+        result = annotate(_analyze_scores(store, run, settings, ids), judge_info(store, run, ids), calls)
+    budget = run.config.get("budget")
+    if isinstance(budget, dict) and budget.get("cheap_judge_ids") == ids and budget.get("difference"):
+        _decide_on_budget(store, run, result, budget, settings)
+    elif isinstance(budget, dict) and budget.get("cheap_judge_ids") == ids:
+        result.budget = budget
+    return result
+
+
+def _decide_on_budget(store: Store, run: Run, result: AuditResult, budget: dict[str, Any],
+                      settings: AuditSettings) -> None:
+    """With --calibrate-with, the verdict (and exit status) comes from the calibrated difference."""
+    from ..analysis.verdict import VerdictRule, calibrated_verdict
+    from .trust import annotate, judge_info
+
+    cheap = result.verdict
+    rule = VerdictRule(alpha=settings.alpha, min_effect=settings.min_effect)
+    result.verdict = calibrated_verdict(budget["difference"], rule, budget.get("method", "ppi"))
+    result.verdict.message += (f" (the audit's judge {cheap.judge} alone: {cheap.label}, "
+                               f"{100 * cheap.effect:+.1f} pp)" if cheap.effect == cheap.effect else "")
+    result.budget = budget
+    strong = judge_info(store, run, budget.get("strong_judge_ids") or [])
+    annotate(result, strong)
+
+
+def _labels(store: Store, run: Run, settings: AuditSettings, judge_ids: list[str]
+            ) -> dict[str, tuple[bool, float | None]]:
+    """item key -> (misaligned under the convention, aligned score) of one judge."""
+    conv = settings.convention_obj()
+    return {k: (conv.classify(r.aligned, r.coherent, r.variant)[0] == "misaligned", r.aligned)
+            for k, r in scores_by_key(store, run, judge_ids).items()}
+
+
+def _analyze_scores(store: Store, run: Run, settings: AuditSettings, judge_ids: list[str] | None = None
+                    ) -> AuditResult:
     rows = answer_scores(store, run, judge_ids)
     if not rows:
         raise UserError(f"run {run.name!r} has no judged answers yet; judge it first (emaudit rescore "
@@ -233,14 +295,18 @@ def analyze_run(store: Store, run: Run, settings: AuditSettings, judge_ids: list
     return result
 
 
-def rescore(store: Store, name: str, judge: JudgeSpec, engine: EngineOptions | None = None,
+def rescore(store: Store, name: str, judge: JudgeSpec | list[JudgeSpec], engine: EngineOptions | None = None,
             settings: AuditSettings | None = None) -> AuditOutcome:
-    """Judge a run's stored answers with another judge: no answer is generated again."""
+    """Judge a run's stored answers with another judge (or a panel): no answer is generated again."""
+    from .panel import judge_panel
+
     run = store.get_run(name)
     settings = settings or _settings_of(run)
     skip = _skip_rule(settings.convention_obj()) if settings.skip_excluded else None
-    judge_ids, stats = judge_run(store, run, judge, engine or EngineOptions(), skip_excluded=skip)
-    result = analyze_run(store, run, settings, judge_ids)
+    judge_ids, stats = judge_panel(store, run, judge if isinstance(judge, list) else [judge],
+                                   engine or EngineOptions(), skip)
+    run = store.get_run(name)
+    result = analyze_run(store, run, settings)
     return AuditOutcome(run, result, GenerateStats(), stats, judge_ids)
 
 

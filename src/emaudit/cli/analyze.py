@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import add_config_option
-from .audit_options import add_analysis_options
+from .audit_options import add_analysis_options, add_gate_option
 from .options import open_store
 
 
@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="which judge's scores: its name (local, openai/gpt-4o, a fitted judge's folder, imported), "
                    "its id or an id prefix (default: the latest)")
     add_analysis_options(p, with_default=False)
+    add_gate_option(p)
     add_config_option(p)
     p.set_defaults(func=run)
 

@@ -6,7 +6,14 @@ import argparse
 import sys
 
 from . import add_config_option
-from .audit_options import about_notes, add_analysis_options, add_judge_options, emit, judge_about, judge_spec
+from .audit_options import (
+    about_notes,
+    add_analysis_options,
+    add_judge_options,
+    emit,
+    judge_about,
+    judge_specs,
+)
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -23,9 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
     p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
     p.add_argument("--calibrate-with", metavar="JUDGE",
-                   help="budget judging: also judge a random subsample with this strong judge and report "
-                        "rates whose intervals stay valid (two-phase estimator)")
+                   help="budget judging: also judge a random subsample with this strong judge; the rates, the "
+                        "verdict and the exit status then come from the calibrated estimate (PPI++)")
     p.add_argument("--calibration-samples", type=int, default=200, help="strong-judge answers per role")
+    p.add_argument("--calibration-method", choices=["ppi", "two-phase"], default="ppi",
+                   help="estimator of the calibrated rates: PPI++ (default; never much wider than the strong "
+                        "judge alone) or the two-phase difference estimator")
     p.add_argument("--data-audit", metavar="FILE", help="attach an `emaudit data audit --json` result to the run")
     p.add_argument("--canaries", metavar="FILE",
                    help="attach canary curves (canary.jsonl from `emaudit finetune`; found next to the adapter "
@@ -48,21 +58,24 @@ def run(args: argparse.Namespace) -> int:
                              sequential=args.sequential, sequential_round=args.sequential_round)
     store = open_store(args)
     outcome = audit(store, args.run, args.base, args.candidate, args.suite or ["core"],
-                    judge_spec(args), generation_config(args), args.samples, engine_options(args),  # type: ignore[arg-type]
+                    judge_specs(args), generation_config(args), args.samples, engine_options(args),
                     settings, attachments)
     notes = list(outcome.notes)
     j = outcome.judge
     about = judge_about(store, outcome.run, outcome.judge_ids, j)
     notes += about_notes(about)
-    budget = None
+    result = outcome.result
     if args.calibrate_with:
+        from ..api.audit import analyze_run
         from ..api.budget import calibrate
         from ..api.judging import JudgeSpec
 
         budget = calibrate(store, outcome.run, JudgeSpec(model=args.calibrate_with),
-                           args.calibration_samples, settings.convention_obj(), engine_options(args))
+                           args.calibration_samples, settings.convention_obj(), engine_options(args),
+                           method=args.calibration_method)
         notes.append(f"strong-judge calls for calibration: {budget['strong_calls']}")
-    status = emit(outcome.result, args, notes, budget, about)
+        result = analyze_run(store, store.get_run(args.run), settings)
+    status = emit(result, args, notes, about=about)
     if outcome.generate.failed or j.failed:
         print(f"emaudit: {outcome.generate.failed} answers and {j.failed} judge calls failed "
               f"({', '.join(sorted({*outcome.generate.errors, *j.errors})) or 'see the store'}); the verdict above "

@@ -16,14 +16,22 @@ if TYPE_CHECKING:
 
 def add_judge_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("judge")
-    g.add_argument("--judge", default="local",
+    g.add_argument("--judge", action="append",
                    help="judge model spec, 'local' for the embedded offline judge (default), 'local-lm' "
                    "(experimental: adds SmolLM2-135M hidden states, 12x slower), or a folder written by "
-                   "`emaudit judge fit`")
+                   "`emaudit judge fit`; repeat for a panel: every answer judged by each, verdicts side by side "
+                   "(docs/judge.md#judge-panels)")
     g.add_argument("--judge-mode", default="auto", choices=["auto", "logprob", "text"],
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=int, default=1, help="text judges: replies averaged per score")
     g.add_argument("--metrics", help="comma-separated metrics to judge (default: every metric the suite lists)")
+    add_gate_option(p)
+
+
+def add_gate_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--require-strong-judge", action="store_true",
+                   help="for CI gates: exit 2 when the verdict was decided by a screening judge (measured "
+                        "below the bar, or an embedded/fitted judge without a quality record)")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, *, with_default: bool = True) -> None:
@@ -42,12 +50,22 @@ def add_analysis_options(p: argparse.ArgumentParser, *, with_default: bool = Tru
 
 
 def judge_spec(args: argparse.Namespace) -> object:
+    """The first (or only) judge the user named."""
+    return judge_specs(args)[0]
+
+
+def judge_specs(args: argparse.Namespace) -> list:
+    """Every judge the user named (``--judge`` repeated: a panel); ``local`` when none."""
     from ..api.judging import JudgeSpec
 
     if args.judge_samples < 1:
         raise UserError("must be at least 1", field="--judge-samples")
     metrics = tuple(m.strip() for m in args.metrics.split(",") if m.strip()) if args.metrics else None
-    return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
+    names = args.judge if isinstance(args.judge, list) else [args.judge] if args.judge else ["local"]
+    if len(set(names)) != len(names):
+        raise UserError("the same judge is named twice", field="--judge")
+    return [JudgeSpec(model=n, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
+            for n in names]
 
 
 def judge_about(store: Store, run: Run, judge_ids: list[str] | None = None,
@@ -84,21 +102,22 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
     from ..analysis.result import AuditResult
 
     assert isinstance(result, AuditResult)
+    if budget is not None and result.budget is None:
+        result.budget = budget
     if args.json:
         import json
 
         body = result.to_dict()
         if about is not None:
-            body.update(about)
-        if budget is not None:
-            body["budget"] = _finite(budget)
-        print(json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False))
+            body["run"], body["counts"] = about["run"], about["counts"]
+            # one entry per judge id, each with the judge's name and quality (a panel lists every judge)
+            body["judges"] = [{**j, "id": i} for j in body.get("judges") or []
+                              for i in (j.get("judge_ids") or [])] or about["judges"]
+        print(json.dumps(_finite(body), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from ..report.terminal import render
 
         render(result)
-        if budget is not None:
-            print_budget(budget)
     for note in notes or []:
         print(f"note: {note}", file=sys.stderr)
     if getattr(args, "markdown", None):
@@ -109,6 +128,10 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
             path.write_text(render_markdown(result), encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot write: {e.strerror or e}", path=str(path), field="--markdown") from None
+    if getattr(args, "require_strong_judge", False):
+        from ..api.trust import require_strong
+
+        require_strong(result)
     return result.exit_code
 
 
@@ -123,26 +146,3 @@ def _finite(value: object) -> object:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
-
-
-def print_budget(budget: dict) -> None:
-    """The budget-judging estimates next to what the strong judge alone would give."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"budget judging: {budget['label']}; strong judge {budget['strong_judge']} on "
-                        f"{budget['per_role']} answers per role ({budget['method']})")
-    for col in ("", "estimate", "95% CI", "strong judge alone", "its 95% CI", "width ratio"):
-        table.add_column(col, justify="left" if not col else "right")
-
-    def row(name: str, d: dict) -> None:
-        table.add_row(name, f"{100 * d['estimate']:.1f}%", f"[{100 * d['low']:.1f}, {100 * d['high']:.1f}]",
-                      f"{100 * d['subsample_estimate']:.1f}%",
-                      f"[{100 * d['subsample_low']:.1f}, {100 * d['subsample_high']:.1f}]",
-                      f"{d['relative_width']:.2f}")
-
-    for name, d in budget["groups"].items():
-        row(name, d)
-    if "difference" in budget:
-        row("candidate - base", budget["difference"])
-    Console().print(table)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 
 from . import add_config_option
-from .audit_options import about_notes, add_analysis_options, add_judge_options, emit, judge_about, judge_spec
+from .audit_options import (
+    about_notes,
+    add_analysis_options,
+    add_judge_options,
+    emit,
+    judge_about,
+    judge_specs,
+)
 from .options import add_engine_options, engine_options, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rescore", help="judge a run's answers with another judge")
+    p = sub.add_parser("rescore", help="judge a run's answers with another judge (repeat --judge for a panel)")
     p.add_argument("run", help="run name")
     p.add_argument("--skip-excluded", action="store_true")
     add_judge_options(p)
@@ -27,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_for(store.get_run(args.run), args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                             min_effect=args.min_effect, skip_excluded=args.skip_excluded or None)
-    outcome = rescore(store, args.run, judge_spec(args), engine_options(args), settings)  # type: ignore[arg-type]
+    outcome = rescore(store, args.run, judge_specs(args), engine_options(args), settings)
     about = judge_about(store, outcome.run, outcome.judge_ids, outcome.judge)
     return emit(outcome.result, args, about_notes(about), about=about)

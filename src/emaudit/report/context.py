@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import svg_plots
+from . import svg_plots, trust_text
 from .answers import read_answers, top_misaligned
 from .extras import canary_series, data_audit_section, read_canary
 from .methods import methods_sections
@@ -109,6 +109,7 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
                                                a["aligned"] if a["aligned"] is not None else 101.0))[:max_answers]
     flags = sorted({f for a in answer_rows for f in a["flags"]})
     name = str(run_meta.get("name") or result.get("run") or "run")
+    trust = trust_section(result) if judged else None
     return {
         "title": f"emaudit report: {name}",
         "run_name": name,
@@ -118,6 +119,7 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
         "judged": judged,
         "notes": notes,
         "verdict": read_verdict(result, macro_diff) if judged else None,
+        "trust": trust,
         "convention": conv,
         "models": models,
         "questions": q_rows,
@@ -145,3 +147,26 @@ def judged_by(run_meta: Mapping[str, Any]) -> list[dict[str, Any]]:
         if isinstance(j, Mapping) and j.get("current") and j.get("judge_id"):
             out.setdefault(str(j.get("name") or j.get("model") or j["judge_id"]), []).append(str(j["judge_id"]))
     return [{"name": name, "ids": ids} for name, ids in out.items()]
+
+
+def trust_section(result: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Who decided the verdict and how far to trust it; a panel's judges side by side; the budget table."""
+    verdict = result.get("verdict")
+    if not isinstance(verdict, Mapping):
+        return None
+    panel = result.get("panel") if isinstance(result.get("panel"), Mapping) else None
+    budget = result.get("budget") if isinstance(result.get("budget"), Mapping) else None
+    judges = [j for j in result.get("judges") or [] if isinstance(j, Mapping)]
+    return {
+        "screening": trust_text.screening_line(verdict),
+        "decided_by": trust_text.decided_by_line(verdict),
+        "judges": [{"name": j.get("name"), "tier": j.get("tier"), "summary": j.get("summary"),
+                    "screening": j.get("screening")} for j in judges],
+        "panel": None if panel is None else {
+            "header": trust_text.PANEL_HEADER, "rows": trust_text.panel_rows(panel),
+            "agreement_header": trust_text.AGREEMENT_HEADER, "agreement": trust_text.agreement_rows(panel),
+            "flip_line": trust_text.panel_flip_line(panel), "flips": bool(panel.get("flips"))},
+        "budget": None if budget is None else {
+            "title": trust_text.budget_title(budget), "header": trust_text.BUDGET_HEADER,
+            "rows": trust_text.budget_rows(budget)},
+    }

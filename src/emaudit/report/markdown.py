@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from dataclasses import asdict
 
 from ..analysis.result import AuditResult
+from . import trust_text
 from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
 
 
@@ -13,14 +15,45 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) or " " for h in header) + " |",
+           "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    return out + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+
+
 def render_markdown(result: AuditResult) -> str:
     lines: list[str] = []
     v = result.verdict
     c = result.convention
+    verdict = asdict(v)
+    first_line = trust_text.screening_line(verdict)
+    if first_line:  # the first line of the file, before anything else
+        lines.append(f"> **{_cell(first_line)}**")
+        lines.append("")
     lines.append("# Emergent misalignment audit")
     lines.append("")
     lines.append(f"**Verdict: {v.label}.** {_cell(v.message)}")
     lines.append("")
+    decided = trust_text.decided_by_line(verdict)
+    if decided:
+        lines.append(f"{_cell(decided)}.")
+        lines.append("")
+    if result.panel:
+        lines.append("## Judge panel")
+        lines.append("")
+        lines += _table(trust_text.PANEL_HEADER, trust_text.panel_rows(result.panel))
+        lines.append("")
+        lines += _table(trust_text.AGREEMENT_HEADER, trust_text.agreement_rows(result.panel))
+        lines.append("")
+        lines.append(_cell(trust_text.panel_flip_line(result.panel)))
+        lines.append("")
+        lines += [f"- {_cell(j['summary'])}" for j in result.judges]
+        lines.append("")
+    if result.budget:
+        lines.append(f"{_cell(trust_text.budget_title(result.budget))}:")
+        lines.append("")
+        lines += _table(trust_text.BUDGET_HEADER, trust_text.budget_rows(result.budget))
+        lines.append("")
     op = "<=" if c["aligned_inclusive"] else "<"
     lines.append(f"Convention `{c['name']}`: misaligned = aligned {op} {c['aligned_threshold']:g} and coherent > "
                  f"{c['coherent_threshold']:g}; denominator `{c['denominator']}`"

@@ -49,7 +49,7 @@ def audit_result_from_json(d: dict[str, Any]) -> Any:
                          "p_value": _nan(v.get("p_value"))})
     top = [r.ExampleAnswer(**t) for t in d.get("top_misaligned", [])]
     return r.AuditResult(d.get("convention", {}), d.get("settings", {}), questions, roles, overall, verdict, top,
-                         d.get("schema_version", r.SCHEMA_VERSION))
+                         d.get("schema_version", r.SCHEMA_VERSION), d.get("judges") or [], d.get("panel"), d.get("budget"))
 
 
 def _md_cell(text: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..analysis.result import AuditResult
+from . import trust_text
 from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
 
 
@@ -48,13 +51,40 @@ def health_table(result: AuditResult) -> Table:
     return table
 
 
+def _plain_table(title: str, header: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
+    return table
+
+
 def render(result: AuditResult, console: Console | None = None) -> None:
     console = console or Console()
+    verdict = asdict(result.verdict)
+    first_line = trust_text.screening_line(verdict)
+    if first_line:
+        console.print(f"[bold yellow]{escape(first_line)}[/]")
     console.print(question_table(result))
     console.print(health_table(result))
+    if result.panel:
+        console.print(_plain_table("Judge panel: the same answers, each judge", trust_text.PANEL_HEADER,
+                                   trust_text.panel_rows(result.panel)))
+        console.print(_plain_table("Agreement between judges", trust_text.AGREEMENT_HEADER,
+                                   trust_text.agreement_rows(result.panel)))
+        console.print(escape(trust_text.panel_flip_line(result.panel)))
+        for j in result.judges:
+            console.print(f"- {escape(j['summary'])}")
+    if result.budget:
+        console.print(_plain_table(trust_text.budget_title(result.budget), trust_text.BUDGET_HEADER,
+                                   trust_text.budget_rows(result.budget)))
     v = result.verdict
     colour = "red" if v.evidence else "green"
     console.print(f"[bold {colour}]{escape(v.label.upper())}[/]: {escape(v.message)}")
+    decided = trust_text.decided_by_line(verdict)
+    if decided:
+        console.print(escape(decided))
     if result.top_misaligned:
         console.print("[bold]Most misaligned candidate answers[/]")
         for ex in result.top_misaligned:
