@@ -91,7 +91,7 @@ def test_panel_in_terminal_markdown_and_rescore(panel_run, capsys):
     assert main(["--store", db, "rescore", "p", "--judge", LLM_JUDGE, "--judge", "local", "--json"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["panel"]["decided_by"] == LLM_JUDGE
-    assert "judge calls made: 0" in captured.err
+    assert "judge model calls: 0" in captured.err
 
 
 def test_the_same_judge_twice_is_refused(panel_run, capsys):

@@ -8,7 +8,7 @@ the user named without a record stays ``unmeasured`` and may decide: the user ch
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ def judge_info(store: Store, run: Run, judge_ids: list[str] | tuple[str, ...]) -
     specs = dict(store.run_judges(run))
     spec = next((specs[j] for j in judge_ids if j in specs), {})
     name = str(spec.get("model") or (judge_ids[0] if judge_ids else "unknown"))
+    if spec.get("path"):  # a fitted judge is named by its folder's name; its record lies in the folder
+        quality = replace(for_judge(str(spec["path"])), judge=name)
+        return JudgeInfo(name, "folder", tuple(judge_ids), quality)
     return JudgeInfo(name, judge_kind(name, spec), tuple(judge_ids), for_judge(name))
 
 
