@@ -277,7 +277,7 @@ class Guard:
                     continue  # [DONE] is sent by us after the last scan
                 answer.add(data)
                 if mode == "audit":
-                    await resp.write(event)
+                    await _send(resp, event)
                     continue
                 pending.append(event)
                 if len(answer.text) - scanned_upto >= window or answer.calls:
@@ -286,7 +286,7 @@ class Guard:
                     if stage.decision in ("block", "hold"):
                         return await self._trip(resp, ex, stage, answer)
                     for e in pending:
-                        await resp.write(e)
+                        await _send(resp, e)
                     pending = []
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
             stage = await run_stage(out_filters, subject())
@@ -302,21 +302,24 @@ class Guard:
                 ex.checked = "while-streaming"
                 ex.result = ex.result.merge(stage)
                 for e in pending:
-                    await resp.write(e)
+                    await _send(resp, e)
             ex.log(ex.result.decision, ex.result.reason, 200, _scanned(answer))
-            await resp.write(fmt.DONE)
-        except (GarbageStream, aiohttp.ClientError, asyncio.TimeoutError) as e:
+            with contextlib.suppress(ClientGone):
+                await _send(resp, fmt.DONE)
+        except (GarbageStream, aiohttp.ClientError, asyncio.TimeoutError) as e:  # from the upstream
             ex.result = ex.result.merge(await run_stage(out_filters, subject()))
             ex.log("error", "upstream_stream_failed", 502, dict(_scanned(answer), error=str(e)[:200]))
             with contextlib.suppress(ConnectionError):
                 await resp.write(fmt.stream_error_frame(f"upstream stream failed: {e}", "upstream_error"))
-        except (ConnectionError, asyncio.CancelledError):
+            return resp
+        except (ClientGone, asyncio.CancelledError) as gone:
             # The client went away: scan what was received and log it as partial, never as checked.
             ex.checked = "partial"
             stage = await asyncio.shield(run_stage(out_filters, subject()))
             ex.result = ex.result.merge(stage)
             ex.log(ex.result.decision, "client-disconnected", 499, _scanned(answer))
-            raise
+            if isinstance(gone, asyncio.CancelledError):
+                raise
         return resp
 
     async def _trip(self, resp: web.StreamResponse, ex: _Exchange, stage: StageResult,
@@ -324,9 +327,21 @@ class Guard:
         ex.checked = "while-streaming"
         ex.result = StageResult("block", stage.reason, ex.result.records + stage.records)
         ex.log("block", stage.reason, 200, _scanned(answer))
-        await resp.write(fmt.stream_error_frame(fmt.refusal_message(stage.reason or "blocked"),
-                                                stage.reason or "blocked"))
+        with contextlib.suppress(ClientGone):
+            await _send(resp, fmt.stream_error_frame(fmt.refusal_message(stage.reason or "blocked"),
+                                                     stage.reason or "blocked"))
         return resp
+
+
+class ClientGone(Exception):
+    """Writing to the client failed: it went away."""
+
+
+async def _send(resp: web.StreamResponse, data: bytes) -> None:
+    try:
+        await resp.write(data)
+    except (ConnectionError, aiohttp.ClientConnectionResetError) as e:
+        raise ClientGone(str(e)) from None
 
 
 def _scanned(answer: Assembled) -> dict[str, Any]:
