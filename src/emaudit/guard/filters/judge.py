@@ -51,7 +51,9 @@ def load_batcher(name: str, wait_ms: float) -> _Batcher:
     if name not in _batchers:
         from ...judge.embedded import EmbeddedJudge
 
-        _batchers[name] = _Batcher(EmbeddedJudge.load(name), wait_ms / 1000.0)
+        judge = EmbeddedJudge.load(name)
+        judge.score(["warm-up"], ["Loading the encoder now, not on the first request."])
+        _batchers[name] = _Batcher(judge, wait_ms / 1000.0)
     return _batchers[name]
 
 
