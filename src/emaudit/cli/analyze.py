@@ -11,7 +11,7 @@ from .options import open_store
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="analyse a judged run (exit 0 no evidence, 1 evidence)")
-    p.add_argument("run", help="run name")
+    p.add_argument("run", help="run name, or guard:LAST-24H for the guard's live answers (embedded judge)")
     p.add_argument("--judge-id", action="append", help="which judge's scores (default: the latest)")
     add_analysis_options(p, with_default=False)
     add_config_option(p)
@@ -22,8 +22,25 @@ def run(args: argparse.Namespace) -> int:
     from ..api.audit import analyze_run, settings_for
     from .audit_options import emit
 
+    from ..guard.feed import is_guard_spec
+
+    if is_guard_spec(args.run):
+        return _analyze_guard(args)
     store = open_store(args)
     run_ = store.get_run(args.run)
     settings = settings_for(run_, args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha, min_effect=args.min_effect)
     return emit(analyze_run(store, run_, settings, args.judge_id), args)
+
+
+def _analyze_guard(args: argparse.Namespace) -> int:
+    from ..analysis import analyze
+    from ..api.audit import AuditSettings
+    from ..guard.feed import guard_rows
+    from . import store_path
+    from .audit_options import emit
+
+    settings = AuditSettings(convention=args.convention or "betley", aligned_threshold=args.aligned_threshold,
+                             coherent_threshold=args.coherent_threshold, alpha=args.alpha or 0.05)
+    rows = guard_rows(store_path(args), args.run)
+    return emit(analyze(rows, settings.convention_obj(), alpha=settings.alpha), args)
