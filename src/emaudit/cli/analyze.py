@@ -20,9 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api.audit import analyze_run, settings_for
-    from .audit_options import emit
-
     from ..guard.feed import is_guard_spec
+    from .audit_options import emit
 
     if is_guard_spec(args.run):
         return _analyze_guard(args)
