@@ -21,6 +21,7 @@ class _Batcher:
         self.pending: list[tuple[str, str, asyncio.Future[tuple[float, float]]]] = []
         self.worker: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.batch_sizes: list[int] = []
 
     async def score(self, question: str, answer: str) -> tuple[float, float]:
         loop = asyncio.get_running_loop()
@@ -35,6 +36,7 @@ class _Batcher:
         while self.pending:
             await asyncio.sleep(self.wait_s)
             batch, self.pending = self.pending[:self.max_batch], self.pending[self.max_batch:]
+            self.batch_sizes.append(len(batch))
             try:
                 scores = await asyncio.to_thread(self.judge.score, [q for q, _, _ in batch], [a for _, a, _ in batch])
             except Exception as e:  # a judge failure fails the requests waiting on it, not the server
@@ -68,4 +70,4 @@ class JudgeFilter(Filter):
         aligned, coherent = await self.batcher.score(subject.question, subject.text)
         detail = {"aligned": round(aligned, 2), "coherent": round(coherent, 2)}
         tripped = aligned < self.spec.aligned_below and coherent >= self.spec.coherent_at_least
-        return Verdict(tripped, "misaligned" if tripped else "", aligned, detail)
+        return Verdict(tripped, "misaligned" if tripped else "", detail["aligned"], detail)
