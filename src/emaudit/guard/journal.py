@@ -5,11 +5,14 @@ Every write commits at once (WAL), so ``kill -9`` loses no committed log row and
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import queue
 import re
 import secrets
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -111,17 +114,11 @@ class Journal:
 
     # ---- log --------------------------------------------------------------------------------
     def write_log(self, row: LogRow) -> int:
-        cur = self.db.execute(
-            "INSERT INTO guard_log (created_at, key_name, policy_version, model, stream_mode, checked, decision, "
-            "reason, status, latency_ms, upstream_ms, request_json, response_json, filters_json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (stamp(), row.key_name, row.policy_version, row.model, row.stream_mode, row.checked, row.decision,
-             row.reason, row.status, round(row.latency_ms, 3),
-             None if row.upstream_ms is None else round(row.upstream_ms, 3),
-             json.dumps(row.request), None if row.response is None else json.dumps(row.response),
-             json.dumps(row.filters)))
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return _insert_log(self.db, row)
+
+    def writer(self) -> LogWriter:
+        return LogWriter(self.path)
+
 
     def update_log(self, log_id: int, **fields: Any) -> None:
         sets, values = [], []
@@ -237,3 +234,80 @@ def parse_since(text: str) -> datetime:
     except ValueError:
         raise UserError(f"--since takes 30m, 1h, 2d, 1w or an ISO time, not {text!r}", field="since") from None
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+def _insert_log(db: sqlite3.Connection, row: LogRow) -> int:
+    cur = db.execute(
+        "INSERT INTO guard_log (created_at, key_name, policy_version, model, stream_mode, checked, decision, "
+        "reason, status, latency_ms, upstream_ms, request_json, response_json, filters_json) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (stamp(), row.key_name, row.policy_version, row.model, row.stream_mode, row.checked, row.decision,
+         row.reason, row.status, round(row.latency_ms, 3),
+         None if row.upstream_ms is None else round(row.upstream_ms, 3),
+         json.dumps(row.request), None if row.response is None else json.dumps(row.response),
+         json.dumps(row.filters)))
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+class LogWriter:
+    """Log rows written on their own thread and connection, many per commit (group commit).
+
+    ``await write(row)`` returns once the row is committed, so the proxy still logs before it answers.
+    ``prepare`` (e.g. redaction) runs on the writer thread too, off the event loop.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="guard-log-writer")
+        self.thread.start()
+
+    async def write(self, row: LogRow, prepare: Any = None) -> int:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[int] = loop.create_future()
+        self.queue.put((row, prepare, fut, loop))
+        return await fut
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(10)
+
+    def _run(self) -> None:
+        db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < 256:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            stop = None in batch
+            batch = [b for b in batch if b is not None]
+            results: list[tuple[Any, Any, Any]] = []
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for row, prepare, fut, loop in batch:
+                    if prepare is not None:
+                        row = prepare(row)
+                    results.append((fut, loop, _insert_log(db, row)))
+                db.execute("COMMIT")
+            except Exception as e:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                results = [(fut, loop, e) for _, _, fut, loop in batch]
+            for fut, loop, value in results:
+                loop.call_soon_threadsafe(_settle, fut, value)
+            if stop:
+                db.close()
+                return
+
+
+def _settle(fut: asyncio.Future[int], value: Any) -> None:
+    if fut.done():
+        return
+    if isinstance(value, Exception):
+        fut.set_exception(value)
+    else:
+        fut.set_result(value)

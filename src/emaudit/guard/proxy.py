@@ -17,7 +17,7 @@ from ..report.redact import redact
 from . import openai_format as fmt
 from .decide import CompiledPolicy, StageResult, run_stage
 from .filters.base import Subject
-from .journal import Journal, LogRow
+from .journal import Journal, LogRow, LogWriter
 from .streams import Assembled, GarbageStream, events
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -51,19 +51,22 @@ class _Exchange:
         self.upstream_ms: float | None = None
         self.result = StageResult()
 
-    def log(self, decision: str, reason: str | None, status: int, response: Any) -> int:
+    async def log(self, decision: str, reason: str | None, status: int, response: Any) -> int:
+        """Committed before the caller answers; redaction and the write happen on the writer thread."""
         s = self.guard.settings
-        return s.journal.write_log(LogRow(
-            key_name=self.key_name, policy_version=s.policy.version, model=s.upstream_model,
-            stream_mode=self.stream_mode, checked=self.checked, decision=decision, reason=reason, status=status,
-            latency_ms=(time.perf_counter() - self.t0) * 1000, upstream_ms=self.upstream_ms,
-            request=redact(self.request), response=redact(response), filters=self.result.records))
+        row = LogRow(key_name=self.key_name, policy_version=s.policy.version, model=s.upstream_model,
+                     stream_mode=self.stream_mode, checked=self.checked, decision=decision, reason=reason,
+                     status=status, latency_ms=(time.perf_counter() - self.t0) * 1000, upstream_ms=self.upstream_ms,
+                     request=self.request, response=response, filters=self.result.records)
+        assert self.guard.writer is not None
+        return await self.guard.writer.write(row, _redacted)
 
 
 class Guard:
     def __init__(self, settings: GuardSettings) -> None:
         self.settings = settings
         self.session: aiohttp.ClientSession | None = None
+        self.writer: LogWriter | None = None
         self._keys_checked_at = -1e9
         self._has_keys = False
 
@@ -84,12 +87,15 @@ class Guard:
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=self.settings.upstream_timeout_s))
+        self.writer = self.settings.journal.writer()
         app[SWEEPER] = asyncio.get_running_loop().create_task(self._sweep_holds())
 
     async def _cleanup(self, app: web.Application) -> None:
         app[SWEEPER].cancel()
         if self.session is not None:
             await self.session.close()
+        if self.writer is not None:
+            await asyncio.to_thread(self.writer.close)
 
     async def _sweep_holds(self) -> None:
         while True:
@@ -124,23 +130,24 @@ class Guard:
         key_name = self._key_name(request)
         ex = _Exchange(self, key_name or "unknown-key")
         if key_name is None:
-            return self._fail(ex, 401, "missing or unknown guard key", "invalid_api_key")
+            return await self._fail(ex, 401, "missing or unknown guard key", "invalid_api_key")
         if request.content_type != "application/json":
-            return self._fail(ex, 415, f"Content-Type must be application/json, not {request.content_type!r}",
-                              "unsupported_media_type")
+            return await self._fail(ex, 415, f"Content-Type must be application/json, not "
+                                    f"{request.content_type!r}", "unsupported_media_type")
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
-            return self._fail(ex, 413, f"request body over {self.settings.max_body_bytes} bytes", "body_too_large")
+            return await self._fail(ex, 413, f"request body over {self.settings.max_body_bytes} bytes",
+                                    "body_too_large")
         try:
             body = json.loads(raw)
         except ValueError as e:
             ex.request = {"unparsed_bytes": len(raw)}
-            return self._fail(ex, 400, f"malformed JSON: {e}", "invalid_json")
+            return await self._fail(ex, 400, f"malformed JSON: {e}", "invalid_json")
         ex.request = body
         problem = fmt.check_request(body)
         if problem:
-            return self._fail(ex, 400, problem, "invalid_request")
+            return await self._fail(ex, 400, problem, "invalid_request")
         in_filters, out_filters, mode = self.settings.policy.for_key(key_name)
         streamed = bool(body.get("stream"))
         ex.stream_mode = mode if streamed else "none"
@@ -161,7 +168,7 @@ class Guard:
                 if up.status != 200:
                     payload = await up.read()
                     ex.upstream_ms = (time.perf_counter() - t_up) * 1000
-                    return self._upstream_error(ex, up.status, payload)
+                    return await self._upstream_error(ex, up.status, payload)
                 if streamed and up.content_type == "text/event-stream":
                     return await self._stream(request, ex, up, out_filters, mode, subject.question, t_up)
                 payload = await up.read()
@@ -170,13 +177,13 @@ class Guard:
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
             status = 504 if isinstance(e, asyncio.TimeoutError) else 502
             what = "timed out" if status == 504 else f"failed: {type(e).__name__}: {e}"
-            return self._fail(ex, status, f"upstream {what}", "upstream_error", kind="server_error")
+            return await self._fail(ex, status, f"upstream {what}", "upstream_error", kind="server_error")
         try:
             answer = json.loads(payload)
             if not isinstance(answer, dict) or not isinstance(answer.get("choices"), list):
                 raise ValueError("no choices")
         except ValueError:
-            return self._fail(ex, 502, "upstream answered garbage (not a chat completion)", "upstream_garbage",
+            return await self._fail(ex, 502, "upstream answered garbage (not a chat completion)", "upstream_garbage",
                               kind="server_error", response={"unparsed": payload[:500].decode(errors="replace")})
         out = Subject("output", fmt.response_text(answer), tuple(fmt.response_tools(answer)), subject.question)
         ex.result = ex.result.merge(await run_stage(out_filters, out))
@@ -192,13 +199,13 @@ class Guard:
             return await self._refuse(request, ex, streamed, reason or "blocked", logged)
         if decision == "hold":
             return await self._hold(request, ex, streamed, body, logged)
-        ex.log(decision, reason, 200, logged)
+        await ex.log(decision, reason, 200, logged)
         return _raw(body, streamed, decision)
 
     async def _refuse(self, request: web.Request, ex: _Exchange, streamed: bool, reason: str,
                       logged: Any = None) -> web.StreamResponse:
         refusal = fmt.refusal_completion(self.settings.upstream_model, reason)
-        ex.log("block", reason, 200, logged if logged is not None else refusal)
+        await ex.log("block", reason, 200, logged if logged is not None else refusal)
         if streamed:
             return _raw(fmt.completion_as_chunks(refusal), True, "block")
         return web.json_response(refusal, headers={"X-Guard-Decision": "block"})
@@ -207,7 +214,7 @@ class Guard:
                     logged: Any) -> web.StreamResponse:
         j = self.settings.journal
         hold_spec = self.settings.policy.policy.hold
-        log_id = ex.log("hold", ex.result.reason, 200, logged)
+        log_id = await ex.log("hold", ex.result.reason, 200, logged)
         hold_id = j.add_hold(log_id, body.decode(), hold_spec.timeout_s, hold_spec.fallback)
         while True:
             h = j.hold(hold_id)
@@ -229,20 +236,20 @@ class Guard:
         return _raw(fmt.completion_as_chunks(refusal) if streamed else json.dumps(refusal).encode(), streamed,
                     "block")
 
-    def _fail(self, ex: _Exchange, status: int, message: str, code: str, *, kind: str = "invalid_request_error",
+    async def _fail(self, ex: _Exchange, status: int, message: str, code: str, *, kind: str = "invalid_request_error",
               response: Any = None) -> web.Response:
         body = fmt.error_body(message, kind, code)
-        ex.log("error", code, status, response if response is not None else body)
+        await ex.log("error", code, status, response if response is not None else body)
         return web.json_response(body, status=status)
 
-    def _upstream_error(self, ex: _Exchange, status: int, payload: bytes) -> web.Response:
+    async def _upstream_error(self, ex: _Exchange, status: int, payload: bytes) -> web.Response:
         try:
             body = json.loads(payload)
             if not isinstance(body, dict) or "error" not in body:
                 raise ValueError
         except ValueError:
             body = fmt.error_body(f"upstream answered HTTP {status}", "server_error", "upstream_error")
-        ex.log("error", f"upstream_{status}", status, body)
+        await ex.log("error", f"upstream_{status}", status, body)
         return web.json_response(body, status=status if status in (400, 401, 403, 404, 429) or status >= 500 else 502)
 
     # ---- streams --------------------------------------------------------------------------------
@@ -255,7 +262,7 @@ class Guard:
 
         if mode == "buffer":
             raw = b""
-            async for event, data in events(up.content):
+            async for event, data in events(up.content.iter_any()):
                 raw += event
                 if data is not None:
                     answer.add(data)
@@ -272,7 +279,7 @@ class Guard:
         scanned_upto = 0
         ex.checked = "partial"
         try:
-            async for event, data in events(up.content):
+            async for event, data in events(up.content.iter_any()):
                 if data is None:
                     continue  # [DONE] is sent by us after the last scan
                 answer.add(data)
@@ -303,12 +310,12 @@ class Guard:
                 ex.result = ex.result.merge(stage)
                 for e in pending:
                     await _send(resp, e)
-            ex.log(ex.result.decision, ex.result.reason, 200, _scanned(answer))
+            await ex.log(ex.result.decision, ex.result.reason, 200, _scanned(answer))
             with contextlib.suppress(ClientGone):
                 await _send(resp, fmt.DONE)
         except (GarbageStream, aiohttp.ClientError, asyncio.TimeoutError) as e:  # from the upstream
             ex.result = ex.result.merge(await run_stage(out_filters, subject()))
-            ex.log("error", "upstream_stream_failed", 502, dict(_scanned(answer), error=str(e)[:200]))
+            await ex.log("error", "upstream_stream_failed", 502, dict(_scanned(answer), error=str(e)[:200]))
             with contextlib.suppress(ConnectionError):
                 await resp.write(fmt.stream_error_frame(f"upstream stream failed: {e}", "upstream_error"))
             return resp
@@ -317,7 +324,7 @@ class Guard:
             ex.checked = "partial"
             stage = await asyncio.shield(run_stage(out_filters, subject()))
             ex.result = ex.result.merge(stage)
-            ex.log(ex.result.decision, "client-disconnected", 499, _scanned(answer))
+            await asyncio.shield(ex.log(ex.result.decision, "client-disconnected", 499, _scanned(answer)))
             if isinstance(gone, asyncio.CancelledError):
                 raise
         return resp
@@ -326,7 +333,7 @@ class Guard:
                     answer: Assembled) -> web.StreamResponse:
         ex.checked = "while-streaming"
         ex.result = StageResult("block", stage.reason, ex.result.records + stage.records)
-        ex.log("block", stage.reason, 200, _scanned(answer))
+        await ex.log("block", stage.reason, 200, _scanned(answer))
         with contextlib.suppress(ClientGone):
             await _send(resp, fmt.stream_error_frame(fmt.refusal_message(stage.reason or "blocked"),
                                                      stage.reason or "blocked"))
@@ -342,6 +349,11 @@ async def _send(resp: web.StreamResponse, data: bytes) -> None:
         await resp.write(data)
     except (ConnectionError, aiohttp.ClientConnectionResetError) as e:
         raise ClientGone(str(e)) from None
+
+
+def _redacted(row: LogRow) -> LogRow:
+    row.request, row.response = redact(row.request), redact(row.response)
+    return row
 
 
 def _scanned(answer: Assembled) -> dict[str, Any]:

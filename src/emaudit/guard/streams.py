@@ -14,21 +14,30 @@ class GarbageStream(Exception):
     """The upstream's stream is not OpenAI chat chunks."""
 
 
-async def events(lines: AsyncIterator[bytes]) -> AsyncIterator[tuple[bytes, Any]]:
-    """(raw event bytes, parsed data) per event; data is None for ``[DONE]``."""
-    raw: list[bytes] = []
-    data: list[bytes] = []
-    async for line in lines:
-        raw.append(line)
-        stripped = line.rstrip(b"\r\n")
-        if stripped.startswith(b"data:"):
-            data.append(stripped[5:].strip())
-        elif not stripped:
-            if data:
-                yield b"".join(raw), _parse(b"\n".join(data))
-            raw, data = [], []
-    if data:
-        yield b"".join(raw) + b"\n", _parse(b"\n".join(data))
+async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[bytes, Any]]:
+    """(raw event bytes, parsed data) per event, from the body's chunks as they come; data is None for
+    ``[DONE]``. Events end at a blank line (LF or CRLF)."""
+    buf = b""
+    async for chunk in chunks:
+        buf += chunk
+        while True:
+            lf, crlf = buf.find(b"\n\n"), buf.find(b"\r\n\r\n")
+            if lf < 0 and crlf < 0:
+                break
+            end = lf + 2 if crlf < 0 or 0 <= lf < crlf else crlf + 4
+            event, buf = buf[:end], buf[end:]
+            data = _data(event)
+            if data is not None:
+                yield event, _parse(data)
+    if buf.strip():
+        data = _data(buf)
+        if data is not None:
+            yield buf + b"\n\n", _parse(data)
+
+
+def _data(event: bytes) -> bytes | None:
+    parts = [line[5:].strip() for line in event.splitlines() if line.startswith(b"data:")]
+    return b"\n".join(parts) if parts else None
 
 
 def _parse(data: bytes) -> Any:
