@@ -259,14 +259,21 @@ class LogWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._pending: list[Any] = []   # rows of this loop iteration: handed over in one put (one thread wake-up)
         self.thread = threading.Thread(target=self._run, daemon=True, name="guard-log-writer")
         self.thread.start()
 
     async def write(self, row: LogRow, prepare: Any = None) -> int:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[int] = loop.create_future()
-        self.queue.put((row, prepare, fut, loop))
+        if not self._pending:
+            loop.call_soon(self._hand_over)
+        self._pending.append((row, prepare, fut, loop))
         return await fut
+
+    def _hand_over(self) -> None:
+        batch, self._pending = self._pending, []
+        self.queue.put(batch)
 
     def close(self) -> None:
         self.queue.put(None)
@@ -277,14 +284,14 @@ class LogWriter:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         while True:
-            batch = [self.queue.get()]
-            while len(batch) < 256:
+            handed = [self.queue.get()]
+            while len(handed) < 64:
                 try:
-                    batch.append(self.queue.get_nowait())
+                    handed.append(self.queue.get_nowait())
                 except queue.Empty:
                     break
-            stop = None in batch
-            batch = [b for b in batch if b is not None]
+            stop = None in handed
+            batch = [row for part in handed if part is not None for row in part]
             results: list[tuple[Any, Any, Any]] = []
             try:
                 db.execute("BEGIN IMMEDIATE")
