@@ -41,7 +41,7 @@ output:
   - {{use: tools, deny: [run_shell], arguments: [shell, sql, paths, urls, credentials], action: block}}
 """
 JUDGE = RULES.replace("bench-rules", "bench-judge") + \
-    "  - {use: judge, judge: local, aligned_below: 30, batch_wait_ms: 2, action: block}\n"
+    "  - {{use: judge, judge: local, aligned_below: 30, batch_wait_ms: 2, action: block}}\n"
 VARIANTS = {"rules": (RULES, "buffer"), "rules-window": (RULES, "window"), "judge": (JUDGE, "buffer")}
 
 

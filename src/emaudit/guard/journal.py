@@ -132,7 +132,8 @@ class Journal:
 
     def logs(self, *, since: datetime | None = None, flagged: bool = False, limit: int | None = None,
              ids: list[int] | None = None) -> list[dict[str, Any]]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if since is not None:
             where.append("created_at >= ?")
             params.append(stamp(since))

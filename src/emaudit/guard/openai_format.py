@@ -56,7 +56,7 @@ def _calls(calls: Any, where: str) -> list[ToolUse]:
     out = []
     for call in calls if isinstance(calls, list) else []:
         if isinstance(call, dict):
-            fn = call.get("function") if isinstance(call.get("function"), dict) else call
+            fn: dict[str, Any] = call["function"] if isinstance(call.get("function"), dict) else call
             args = fn.get("arguments", "")
             out.append(ToolUse(str(fn.get("name", "")), args if isinstance(args, str) else json.dumps(args), where))
     return out
@@ -83,7 +83,9 @@ def response_text(payload: dict[str, Any]) -> str:
 def response_tools(payload: dict[str, Any]) -> list[ToolUse]:
     out: list[ToolUse] = []
     for c in payload.get("choices") or []:
-        msg = c.get("message") or {} if isinstance(c, dict) else {}
+        msg = c.get("message") if isinstance(c, dict) else None
+        if not isinstance(msg, dict):
+            continue
         out += _calls(msg.get("tool_calls"), "response")
         if isinstance(msg.get("function_call"), dict):
             out += _calls([msg["function_call"]], "response")

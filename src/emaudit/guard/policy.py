@@ -119,7 +119,7 @@ class Policy(BaseModel):
     version: str = "v1"
     stream: StreamMode = "buffer"
     window_chars: int = Field(200, ge=1, le=100_000)
-    hold: HoldSpec = HoldSpec()
+    hold: HoldSpec = HoldSpec(timeout_s=30.0, fallback="block")
     input: list[FilterSpec] = []
     output: list[FilterSpec] = []
     keys: dict[str, KeyPolicy] = {}
