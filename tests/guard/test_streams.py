@@ -92,3 +92,33 @@ def test_a_client_that_leaves_mid_stream_is_logged_partial_with_what_was_scanned
     [row] = journal.logs()
     assert row["checked"] == "partial" and row["reason"] == "client-disconnected"
     assert 0 < row["response"]["scanned_chars"] == len(row["response"]["text"])
+
+
+@pytest.mark.parametrize("mode", ["buffer", "window", "audit"])
+def test_a_garbage_stream_from_upstream_ends_with_an_error_and_a_logged_row(guard: Any, fake_openai: Any,
+                                                                             mode: str) -> None:
+    good = 'data: {"choices": [{"index": 0, "delta": {"content": "half an answer "}}]}\n\n'
+    fake_openai.config.rules = [Rule("broken", raw=good * 30 + "data: {not json\n\n")]
+    url, journal = guard(POLICY.format(mode=mode))
+    r = chat(url, "broken", stream=True)
+    text, events = stream_text(r.text) if mode != "buffer" else ("", [])
+    if mode == "buffer":
+        assert r.status_code == 502 and r.json()["error"]["code"] == "upstream_error"
+    else:
+        assert events[-2]["error"]["code"] == "upstream_error" and events[-1] == "[DONE]"
+    [row] = journal.logs()
+    assert row["decision"] == "error"
+    if mode != "buffer":  # what had been streamed was scanned, and the row says it was partial
+        assert row["checked"] == "partial" and row["response"]["scanned_chars"] == len(row["response"]["text"]) > 0
+    assert chat(url, "after the failure").status_code == 200
+
+
+def test_an_input_hold_buffers_even_in_window_mode(guard: Any, fake_openai: Any, store: Any) -> None:
+    url, journal = guard("""
+        stream: window
+        hold: {timeout_s: 0.3, fallback: block}
+        input: [{use: keywords, words: [wire], action: hold}]
+    """)
+    text, _ = stream_text(chat(url, "wire the money", stream=True).text)
+    assert "wire the money" not in text and "held:expired-blocked" in text
+    assert journal.logs()[0]["stream_mode"] == "buffer"

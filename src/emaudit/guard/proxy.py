@@ -256,6 +256,9 @@ class Guard:
     async def _stream(self, request: web.Request, ex: _Exchange, up: aiohttp.ClientResponse, out_filters: list[Any],
                       mode: str, question: str, t_up: float) -> web.StreamResponse:
         answer = Assembled()
+        if ex.result.decision == "hold":
+            mode = "buffer"   # the request itself asked for a hold: nothing may go out before the decision
+            ex.stream_mode = mode
 
         def subject() -> Subject:
             return Subject("output", answer.text, tuple(answer.tools()), question)

@@ -286,7 +286,7 @@ class FakeOpenAI:
             return status, _error(f"injected failure {status}", "server_error" if status >= 500 else
                                   "invalid_request_error"), {}
         if rule is not None and rule.raw is not None:
-            return 200, _Raw(rule.raw.encode()), {}
+            return 200, (_Stream([rule.raw.encode()]) if req.get("stream") else _Raw(rule.raw.encode())), {}
         completion = self._completion(req, messages, text, rule)
         if req.get("stream"):
             return 200, _Stream(_chunks(completion)), {}
