@@ -3,7 +3,8 @@
 Both servers run as separate processes (the fake OpenAI server, and `python -m emaudit guard serve`), the
 client here is a bare aiohttp loop with N concurrent streams. Per variant: end-to-end latency p50/p99 of
 each full stream, requests per second, the guard's CPU per request (from /proc), the guard's own overhead
-as it logs it (latency_ms - upstream_ms per row), and log rows lost (answers the client got that have no
+as it logs it (latency_ms - upstream_ms per row: filters and bookkeeping outside the upstream call;
+it leaves out HTTP parsing and the log commit, which only the end-to-end difference includes), and log rows lost (answers the client got that have no
 log row; must be 0).
 
     python benchmarks/guard.py                          # 2000 requests, 200 streams, 50 ms upstream latency
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         fake.wait(10)
     base50, base99 = _pct(rows[0][1], 50), _pct(rows[0][1], 99)
     print(f"load average after: {os.getloadavg()[0]:.1f}\n")
-    print("| variant | p50 ms | p99 ms | added p50 ms | added p99 ms | guard's own p50 / p99 ms | rps | "
+    print("| variant | p50 ms | p99 ms | added p50 ms | added p99 ms | guard's filter time p50 / p99 ms | rps | "
           "guard CPU ms/request | answered | log rows lost |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     out = []
