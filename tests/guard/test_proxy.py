@@ -49,6 +49,12 @@ def test_keys_print_once_store_only_hashes_and_gate_requests(guard: Any, store: 
     assert rows[-1]["key_name"] == "ci-bot"
     assert key not in json.dumps(rows)
     assert main(["--store", str(store), "guard", "keys", "revoke", "ci-bot"]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(store), "guard", "keys", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("ci-bot\tcreated ") and "revoked" in listed and key not in listed
+    assert main(["--store", str(store), "guard", "keys", "add"]) == 2
+    assert main(["--store", str(store), "guard", "keys", "add", "bad name!"]) == 2
     assert chat(url, "revoked", key=key).status_code == 401
     assert chat(url, "no key after the last revoke").status_code == 401
 
