@@ -39,8 +39,11 @@ async def chat(request):
     return web.Response(body=data, status=r.status, content_type="application/json")
 async def models(request):
     return web.json_response({"object": "list", "data": []})
+async def stop(app):
+    await app["s"].close()
 app = web.Application()
 app.on_startup.append(start)
+app.on_cleanup.append(stop)
 app.router.add_post("/v1/chat/completions", chat)
 app.router.add_get("/v1/models", models)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[2]), access_log=None, print=None)
