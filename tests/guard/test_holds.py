@@ -72,9 +72,14 @@ def test_an_approval_for_other_bytes_is_refused(guard: Any, fake_openai: Any, st
                  "--sha256", "0" * 64]) == 2
     assert "hash mismatch" in capsys.readouterr().err
     assert journal.hold(hold_id)["state"] == "held"
-    assert main(["--store", str(store), "guard", "queue", "approve", str(hold_id), "--why", "b"]) == 2
-    assert main(["--store", str(store), "guard", "queue", "reject", str(hold_id), "--by", "a", "--why", "b"]) == 0
+    sha = journal.hold(hold_id)["held_sha256"]
     assert main(["--store", str(store), "guard", "queue", "approve", str(hold_id), "--by", "a", "--why", "b"]) == 2
+    assert "add --sha256" in capsys.readouterr().err
+    assert main(["--store", str(store), "guard", "queue", "approve", str(hold_id), "--why", "b",
+                 "--sha256", sha]) == 2
+    assert main(["--store", str(store), "guard", "queue", "reject", str(hold_id), "--by", "a", "--why", "b"]) == 0
+    assert main(["--store", str(store), "guard", "queue", "approve", str(hold_id), "--by", "a", "--why", "b",
+                 "--sha256", sha]) == 2
     assert "already rejected" in capsys.readouterr().err
 
 
@@ -98,7 +103,8 @@ def test_queue_lists_and_shows_held_answers(store: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert f"{hold_id}\theld\tci\tkeyword:money" in out and "held words" in out
     assert main(["--store", str(store), "guard", "queue", "show", str(hold_id)]) == 0
-    assert journal.hold(hold_id)["held_sha256"] in capsys.readouterr().out
+    sha = journal.hold(hold_id)["held_sha256"]
+    assert f"emaudit guard queue approve {hold_id} --sha256 {sha}" in capsys.readouterr().out
 
 
 def _row() -> Any:

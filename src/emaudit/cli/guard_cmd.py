@@ -112,8 +112,13 @@ def _queue(args: argparse.Namespace) -> int:
         raise UserError(f"`guard queue {args.action}` needs a hold ID (see `emaudit guard queue`)", field="hold")
     if args.action == "show":
         h = j.hold(args.hold_id)
-        print(f"hold {h['id']} ({h['state']}), sha256 {h['held_sha256']}\n{held_text(h['held_body'])}")
+        print(f"hold {h['id']} ({h['state']}), sha256 {h['held_sha256']}\n{held_text(h['held_body'])}\n\n"
+              f"approve exactly these bytes: emaudit guard queue approve {h['id']} --sha256 {h['held_sha256']} "
+              f"--by NAME --why REASON")
         return 0
+    if args.action == "approve" and not args.sha256:
+        raise UserError("an approval names the bytes it approves: add --sha256 from `emaudit guard queue show "
+                        f"{args.hold_id}`", field="sha256")
     verdict = {"approve": "approve", "reject": "reject", "edit": "edit"}[args.action]
     h = j.decide(args.hold_id, verdict, by=args.by, why=args.why, sha256=args.sha256, edited=args.text)
     print(f"hold {h['id']} {h['state']} by {h['decided_by']}: {h['why']}")
