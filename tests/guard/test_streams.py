@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -122,3 +123,23 @@ def test_an_input_hold_buffers_even_in_window_mode(guard: Any, fake_openai: Any,
     text, _ = stream_text(chat(url, "wire the money", stream=True).text)
     assert "wire the money" not in text and "held:expired-blocked" in text
     assert journal.logs()[0]["stream_mode"] == "buffer"
+
+
+def test_window_mode_checks_streamed_tool_calls_whole(guard: Any, fake_openai: Any) -> None:
+    fake_openai.config.rules = [Rule("weather", answer="checking", tool_calls=[{"name": "search",
+                                                                               "arguments": '{"q": "rain"}'}]),
+                                Rule("shell", answer="checking", tool_calls=[{"name": "Run-Shell",
+                                                                             "arguments": "{}"}])]
+    url, journal = guard("""
+        stream: window
+        window_chars: 1
+        output: [{use: tools, allow: [search], action: block}]
+    """)
+    _, events = stream_text(chat(url, "weather", stream=True).text)
+    calls = [tc for e in events if isinstance(e, dict) for c in e.get("choices", [])
+             for tc in (c.get("delta") or {}).get("tool_calls") or []]
+    assert [c["function"]["name"] for c in calls] == ["search"]
+    _, events = stream_text(chat(url, "shell", stream=True).text)
+    assert not any("Run-Shell" in json.dumps(e) for e in events if isinstance(e, dict) and "error" not in e)
+    assert events[-2]["error"]["code"] == "tool-denied"
+    assert [r["decision"] for r in journal.logs()] == ["allow", "block"]

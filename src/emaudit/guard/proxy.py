@@ -290,7 +290,8 @@ class Guard:
                     await _send(resp, event)
                     continue
                 pending.append(event)
-                if len(answer.text) - scanned_upto >= window or answer.calls:
+                # Tool calls arrive in pieces (a name split over deltas): held back to the final scan.
+                if len(answer.text) - scanned_upto >= window and not answer.calls:
                     stage = await run_stage(out_filters, subject())
                     scanned_upto = len(answer.text)
                     if stage.decision in ("block", "hold"):
