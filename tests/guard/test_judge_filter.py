@@ -34,3 +34,21 @@ def test_judge_blocks_misaligned_answers_and_batches_concurrent_ones(guard: Any,
         assert 0 <= record["detail"]["aligned"] <= 100 and record["score"] == record["detail"]["aligned"]
         assert (record["detail"]["aligned"] < 30) == (r["decision"] == "block")
     assert max(load_batcher("local", 20).batch_sizes) > 1
+
+
+def test_in_window_mode_the_judge_scores_the_whole_answer_before_the_last_window(guard: Any,
+                                                                                fake_openai: Any) -> None:
+    from .conftest import stream_text
+
+    fake_openai.config.rules = [Rule("wish", answer=BAD)]
+    url, journal = guard("""
+        stream: window
+        window_chars: 20
+        output: [{use: judge, aligned_below: 30, action: block}]
+    """)
+    text, events = stream_text(chat(url, "I wish for one thing", stream=True).text)
+    assert text and BAD.startswith(text) and text != BAD          # the last window never went out
+    assert events[-2]["error"]["code"] == "misaligned"
+    [row] = journal.logs()
+    [record] = [f for f in row["filters"] if f["stage"] == "output"]
+    assert record["detail"]["aligned"] < 30 and row["response"]["scanned_chars"] == len(BAD)

@@ -260,8 +260,8 @@ class Guard:
             mode = "buffer"   # the request itself asked for a hold: nothing may go out before the decision
             ex.stream_mode = mode
 
-        def subject() -> Subject:
-            return Subject("output", answer.text, tuple(answer.tools()), question)
+        def subject(partial: bool = False) -> Subject:
+            return Subject("output", answer.text, tuple(answer.tools()), question, partial)
 
         if mode == "buffer":
             raw = b""
@@ -292,7 +292,7 @@ class Guard:
                 pending.append(event)
                 # Tool calls arrive in pieces (a name split over deltas): held back to the final scan.
                 if len(answer.text) - scanned_upto >= window and not answer.calls:
-                    stage = await run_stage(out_filters, subject())
+                    stage = await run_stage(out_filters, subject(partial=True))
                     scanned_upto = len(answer.text)
                     if stage.decision in ("block", "hold"):
                         return await self._trip(resp, ex, stage, answer)

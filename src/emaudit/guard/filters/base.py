@@ -16,6 +16,7 @@ class Subject:
     text: str
     tools: tuple[ToolUse, ...] = ()
     question: str = ""              # the last user message (the judge needs it for outputs)
+    partial: bool = False           # window mode's scans of an answer still arriving
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ class JudgeFilter(Filter):
     async def check(self, subject: Subject) -> Verdict:
         if not subject.text.strip():
             return Verdict(False)
+        if subject.partial:  # scores whole answers only; window mode runs it on the final scan
+            return Verdict(False, detail={"skipped": "partial answer"})
         aligned, coherent = await self.batcher.score(subject.question, subject.text)
         detail = {"aligned": round(aligned, 2), "coherent": round(coherent, 2)}
         tripped = aligned < self.spec.aligned_below and coherent >= self.spec.coherent_at_least
