@@ -118,3 +118,18 @@ def test_bad_input_and_upstream_faults_get_openai_errors_and_a_log_row(
     monkeypatch.setenv("FAKE_BASE_URL", fake_openai.base_url)
     if case != "upstream-dead":  # the guard keeps serving
         assert chat(url, "still here").json()["choices"][0]["message"]["content"] == "still here"
+
+
+def test_logs_keep_out_private_keys_assigned_passwords_and_secret_env_values(
+        guard: Any, fake_openai: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq9xyz\n-----END RSA PRIVATE KEY-----"
+    env_secret = "s3cr3t-value-from-the-environment"
+    monkeypatch.setenv("FAKE_API_KEY", env_secret)
+    fake_openai.config.rules = [Rule("leak", answer=f"key:\n{pem}\npassword = hunter2hunter2 and {env_secret}")]
+    url, journal = guard()
+    r = chat(url, "leak it; my password: correcthorse")
+    assert pem in r.json()["choices"][0]["message"]["content"]   # the default policy only flags
+    logged = json.dumps(journal.logs())
+    for secret in ("MIIEowIBAAKCAQEA7bq9xyz", "hunter2hunter2", env_secret, "correcthorse"):
+        assert secret not in logged
+    assert "[redacted]" in logged

@@ -13,11 +13,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ..report.redact import redact
 from . import openai_format as fmt
 from .decide import CompiledPolicy, StageResult, run_stage
 from .filters.base import Subject
 from .journal import Journal, LogRow, LogWriter
+from .redaction import Redactor
 from .streams import Assembled, GarbageStream, events
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -59,7 +59,7 @@ class _Exchange:
                      status=status, latency_ms=(time.perf_counter() - self.t0) * 1000, upstream_ms=self.upstream_ms,
                      request=self.request, response=response, filters=self.result.records)
         assert self.guard.writer is not None
-        return await self.guard.writer.write(row, _redacted)
+        return await self.guard.writer.write(row, self.guard.prepare_row)
 
 
 class Guard:
@@ -67,6 +67,7 @@ class Guard:
         self.settings = settings
         self.session: aiohttp.ClientSession | None = None
         self.writer: LogWriter | None = None
+        self.prepare_row = _redactor(Redactor())
         self._keys_checked_at = -1e9
         self._has_keys = False
 
@@ -355,9 +356,12 @@ async def _send(resp: web.StreamResponse, data: bytes) -> None:
         raise ClientGone(str(e)) from None
 
 
-def _redacted(row: LogRow) -> LogRow:
-    row.request, row.response = redact(row.request), redact(row.response)
-    return row
+def _redactor(redact: Redactor) -> Any:
+    def prepare(row: LogRow) -> LogRow:
+        row.request, row.response = redact(row.request), redact(row.response)
+        return row
+
+    return prepare
 
 
 def _scanned(answer: Assembled) -> dict[str, Any]:
