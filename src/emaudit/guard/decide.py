@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import filters
 from .filters.base import Filter, Subject
-from .policy import Policy
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 SEVERITY = {"allow": 0, "flag": 1, "hold": 2, "block": 3}
 

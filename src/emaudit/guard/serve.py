@@ -11,9 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from ..errors import UserError
-from .decide import CompiledPolicy
 from .journal import Journal
-from .policy import default_policy, load_policy
 from .proxy import LOOPBACK, Guard, GuardSettings
 
 
@@ -32,6 +30,11 @@ def resolve_upstream(spec: str) -> tuple[str, str, str | None]:
 
 def build_settings(upstream: str, policy_path: str | None, store: str | Path, *, host: str = "127.0.0.1",
                    max_body_bytes: int = 1 << 20, upstream_timeout_s: float = 120.0) -> GuardSettings:
+    try:
+        from .decide import CompiledPolicy
+        from .policy import default_policy, load_policy
+    except ImportError as e:
+        raise UserError(f"the guard needs its extra: pip install 'emaudit[guard]' ({e})", field="guard") from None
     url, model, key = resolve_upstream(upstream)
     policy, version = load_policy(policy_path) if policy_path else (default_policy(), "default")
     journal = Journal.open(store)
