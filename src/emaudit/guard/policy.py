@@ -96,7 +96,15 @@ class ToolSpec(_Spec):
         return v
 
 
-FilterSpec = Annotated[RegexSpec | KeywordSpec | JudgeSpec | CodeSpec | SecretsSpec | ToolSpec,
+class PluginSpec(_Spec):
+    """A filter from an installed package: an ``emaudit.guard_filters`` entry point naming a ``Filter`` class."""
+
+    use: Literal["plugin"]
+    entry_point: str
+    options: dict[str, Any] = {}
+
+
+FilterSpec = Annotated[RegexSpec | KeywordSpec | JudgeSpec | CodeSpec | SecretsSpec | ToolSpec | PluginSpec,
                        Field(discriminator="use")]
 StreamMode = Literal["buffer", "window", "audit"]
 

@@ -41,7 +41,11 @@ def build_settings(upstream: str, policy_path: str | None, store: str | Path, *,
     if host not in LOOPBACK and not journal.has_keys():
         raise UserError(f"refusing to listen on {host} without guard keys: anyone there could use the upstream; "
                         "add one with `emaudit guard keys add NAME` or listen on 127.0.0.1", field="host")
-    return GuardSettings(url, model, key, CompiledPolicy(policy, version), journal, host=host,
+    try:
+        compiled = CompiledPolicy(policy, version)
+    except UserError as e:
+        raise UserError(e.message, path=policy_path, field=e.field) from None
+    return GuardSettings(url, model, key, compiled, journal, host=host,
                          max_body_bytes=max_body_bytes, upstream_timeout_s=upstream_timeout_s)
 
 
