@@ -27,8 +27,6 @@ def guard(fake_openai: Any, store: Path, tmp_path: Path) -> Iterator[Any]:
             path = tmp_path / f"policy{len(started)}.yaml"
             path.write_text(textwrap.dedent(policy))
         settings = build_settings("openai-api/fake/m", str(path) if path else None, store, **options)
-        for name, value in options.pop("extra", {}).items():
-            setattr(settings, name, value)
         thread = GuardThread(settings)
         url = thread.__enter__()
         started.append(thread)
