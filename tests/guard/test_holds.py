@@ -112,3 +112,14 @@ def _row() -> Any:
 
     return LogRow("ci", "v1", "m", "none", "before-send", "hold", "keyword:money", 200, 1.0, 1.0,
                   {"messages": [{"role": "user", "content": "q"}]}, None, [])
+
+
+def test_a_running_guard_resolves_expired_holds_nobody_waits_for(guard: Any, store: Path) -> None:
+    journal = Journal.open(store)
+    hold_id = journal.add_hold(journal.write_log(_row()), '{"choices": []}', 0.2, "release")
+    guard()
+    deadline = time.time() + 10
+    while journal.hold(hold_id)["state"] == "held" and time.time() < deadline:
+        time.sleep(0.1)
+    h = journal.hold(hold_id)
+    assert h["state"] == "expired-released" and h["decided_by"] == "timeout"
