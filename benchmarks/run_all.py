@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine.py", "local.py", "judge.py", "cost.py", "data_audit.py", "finetune.py", "report.py"]
+ORDER = ["engine.py", "local.py", "judge.py", "cost.py", "data_audit.py", "finetune.py", "report.py", "guard.py",
+         "guard_servers.py"]
 
 
 def main() -> int:

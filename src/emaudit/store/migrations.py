@@ -106,7 +106,55 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m004_guard(db: sqlite3.Connection) -> None:
+    """The deployment guard: API keys (hashes only), every exchange's log row, and the hold queue."""
+    _script(
+        db,
+        """
+        CREATE TABLE guard_keys (
+            name TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE guard_log (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            key_name TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            model TEXT NOT NULL,
+            stream_mode TEXT NOT NULL,
+            checked TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            reason TEXT,
+            status INTEGER NOT NULL,
+            latency_ms REAL NOT NULL,
+            upstream_ms REAL,
+            request_json TEXT NOT NULL,
+            response_json TEXT,
+            filters_json TEXT NOT NULL
+        );
+        CREATE INDEX guard_log_by_time ON guard_log(created_at);
+        CREATE TABLE guard_holds (
+            id INTEGER PRIMARY KEY,
+            log_id INTEGER NOT NULL REFERENCES guard_log(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            fallback TEXT NOT NULL,
+            held_sha256 TEXT NOT NULL,
+            held_body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'held',
+            released_body TEXT,
+            decided_by TEXT,
+            why TEXT,
+            decided_at TEXT
+        );
+        CREATE INDEX guard_holds_by_state ON guard_holds(state);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m004_guard]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

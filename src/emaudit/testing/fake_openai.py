@@ -15,6 +15,8 @@ In-process::
 From a shell: ``python -m emaudit.testing.fake_openai --port 0 --latency 0.2 --fail-429 0.1 --fail-500 0.05``
 prints ``listening on http://127.0.0.1:PORT/v1`` and serves until interrupted.
 
+``"stream": true`` requests get server-sent events (one chunk per word, ``stream_delay`` seconds apart).
+
 Written on bare asyncio streams (no framework), so 256 concurrent keep-alive connections cost little.
 """
 
@@ -48,6 +50,8 @@ class Rule:
     score: int | None = None
     status: int | None = None
     latency: float | None = None
+    tool_calls: list[dict[str, Any]] | None = None  # [{"name": ..., "arguments": "{...}"}] in the answer
+    raw: str | None = None               # sent as the body as is (a broken upstream)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class FakeConfig:
     api_key: str | None = None           # when set, requests without "Bearer <api_key>" get 401
     seed: int = 0
     keep_bodies: int = 10_000            # request bodies kept for /stats
+    stream_delay: float = 0.0            # seconds between streamed chunks
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -188,8 +193,13 @@ class FakeOpenAI:
                 length = int(headers.get("content-length", "0") or 0)
                 body = await reader.readexactly(length) if length else b""
                 status, payload, extra = await self._route(method, path.split("?", 1)[0], headers, body)
-                data = json.dumps(payload).encode()
                 close = headers.get("connection", "").lower() == "close"
+                if isinstance(payload, _Stream):
+                    await self._write_stream(writer, payload, close)
+                    if close:
+                        return
+                    continue
+                data = payload.body if isinstance(payload, _Raw) else json.dumps(payload).encode()
                 out = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
                        "Content-Type: application/json", f"Content-Length: {len(data)}"]
                 out += [f"{k}: {v}" for k, v in extra.items()]
@@ -203,6 +213,19 @@ class FakeOpenAI:
             return
         finally:
             writer.close()
+
+    async def _write_stream(self, writer: asyncio.StreamWriter, stream: _Stream, close: bool) -> None:
+        head = ["HTTP/1.1 200 OK", "Content-Type: text/event-stream", "Transfer-Encoding: chunked"]
+        if close:
+            head.append("Connection: close")
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+        for i, event in enumerate(stream.events):
+            if i and self.config.stream_delay > 0:
+                await writer.drain()
+                await asyncio.sleep(self.config.stream_delay)
+            writer.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
 
     async def _route(self, method: str, path: str, headers: dict[str, str],
                      body: bytes) -> tuple[int, Any, dict[str, str]]:
@@ -262,7 +285,12 @@ class FakeOpenAI:
         if status != 200:
             return status, _error(f"injected failure {status}", "server_error" if status >= 500 else
                                   "invalid_request_error"), {}
-        return 200, self._completion(req, messages, text, rule), {}
+        if rule is not None and rule.raw is not None:
+            return 200, (_Stream([rule.raw.encode()]) if req.get("stream") else _Raw(rule.raw.encode())), {}
+        completion = self._completion(req, messages, text, rule)
+        if req.get("stream"):
+            return 200, _Stream(_chunks(completion)), {}
+        return 200, completion, {}
 
     def _completion(self, req: dict[str, Any], messages: list[dict[str, Any]], text: str,
                     rule: Rule | None) -> dict[str, Any]:
@@ -288,6 +316,10 @@ class FakeOpenAI:
                     logprobs = {"content": [_token_logprobs(tok, k) for tok in answer.split()]}
             choice: dict[str, Any] = {"index": i, "message": {"role": "assistant", "content": answer},
                                       "finish_reason": "stop", "logprobs": logprobs}
+            if rule is not None and rule.tool_calls:
+                choice["message"]["tool_calls"] = [
+                    {"id": f"call_{j}", "type": "function", "function": dict(tc)} for j, tc in enumerate(rule.tool_calls)]
+                choice["finish_reason"] = "tool_calls"
             choices.append(choice)
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
         completion_tokens = sum(max(1, len(c["message"]["content"].split())) for c in choices)
@@ -297,6 +329,38 @@ class FakeOpenAI:
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                       "total_tokens": prompt_tokens + completion_tokens},
         }
+
+
+@dataclass
+class _Raw:
+    body: bytes
+
+
+@dataclass
+class _Stream:
+    events: list[bytes]
+
+
+def _chunks(completion: dict[str, Any]) -> list[bytes]:
+    """A completion as SSE chunks: the role, one chunk per word, tool calls, the finish reason, [DONE]."""
+    base = {k: completion[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+
+    def event(choice: dict[str, Any]) -> bytes:
+        return b"data: " + json.dumps(base | {"choices": [choice]}).encode() + b"\n\n"
+
+    out = []
+    for c in completion["choices"]:
+        i = c["index"]
+        out.append(event({"index": i, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}))
+        words = c["message"]["content"].split(" ")
+        for n, word in enumerate(words):
+            piece = word if n == len(words) - 1 else word + " "
+            out.append(event({"index": i, "delta": {"content": piece}, "finish_reason": None}))
+        for j, tc in enumerate(c["message"].get("tool_calls") or []):
+            out.append(event({"index": i, "delta": {"tool_calls": [dict(tc, index=j)]}, "finish_reason": None}))
+        out.append(event({"index": i, "delta": {}, "finish_reason": c["finish_reason"]}))
+    out.append(b"data: [DONE]\n\n")
+    return out
 
 
 def _judge_logprobs(score: int, k: int) -> dict[str, Any]:

@@ -1,0 +1,195 @@
+"""The guard's policy file: YAML validated by pydantic; errors name file, line and field.
+
+```yaml
+version: v1
+stream: buffer          # buffer (moderate, then send) | window (scan as it streams) | audit (send, scan after)
+hold: {timeout_s: 30, fallback: block}
+input:  [{use: regex, packs: [prompt-injection], action: block}]
+output: [{use: secrets, action: block}, {use: judge, aligned_below: 30, action: hold}]
+keys:                   # per-key overrides of input, output, stream
+  ci-bot: {output: [{use: tools, deny: [run_shell], action: block}]}
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import UserError
+from .filters.patterns import PACKS
+from .filters.tools import ARGUMENT_PACKS
+
+Action = Literal["allow", "flag", "block", "hold"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    action: Action = "block"
+    name: str | None = None
+
+
+class RegexSpec(_Spec):
+    use: Literal["regex"]
+    packs: list[str] = []
+    patterns: list[str] = []
+
+    @field_validator("packs")
+    @classmethod
+    def _known_packs(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in PACKS:
+                raise ValueError(f"unknown pack {p!r}; packs: {', '.join(sorted(PACKS))}")
+        return v
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        import re
+
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"pattern {p!r} does not compile: {e}") from None
+        return v
+
+
+class KeywordSpec(_Spec):
+    use: Literal["keywords"]
+    words: list[str] = Field(min_length=1)
+
+
+class JudgeSpec(_Spec):
+    use: Literal["judge"]
+    judge: str = "local"
+    aligned_below: float = Field(30.0, ge=0, le=100)
+    coherent_at_least: float = Field(50.0, ge=0, le=100)
+    batch_wait_ms: float = Field(2.0, ge=0, le=1000)
+
+
+class CodeSpec(_Spec):
+    use: Literal["code"]
+    min_severity: Literal["LOW", "MEDIUM", "HIGH"] = "MEDIUM"
+
+
+class SecretsSpec(_Spec):
+    use: Literal["secrets"]
+
+
+class ToolSpec(_Spec):
+    use: Literal["tools"]
+    allow: list[str] = []
+    deny: list[str] = []
+    arguments: list[str] = []
+
+    @field_validator("arguments")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in ARGUMENT_PACKS:
+                raise ValueError(f"unknown argument pack {p!r}; packs: {', '.join(sorted(ARGUMENT_PACKS))}")
+        return v
+
+
+class PluginSpec(_Spec):
+    """A filter from an installed package: an ``emaudit.guard_filters`` entry point naming a ``Filter`` class."""
+
+    use: Literal["plugin"]
+    entry_point: str
+    options: dict[str, Any] = {}
+
+
+FilterSpec = Annotated[RegexSpec | KeywordSpec | JudgeSpec | CodeSpec | SecretsSpec | ToolSpec | PluginSpec,
+                       Field(discriminator="use")]
+StreamMode = Literal["buffer", "window", "audit"]
+
+
+class HoldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    timeout_s: float = Field(30.0, gt=0, le=86400)
+    fallback: Literal["block", "release"] = "block"
+
+
+class KeyPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    input: list[FilterSpec] | None = None
+    output: list[FilterSpec] | None = None
+    stream: StreamMode | None = None
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: str = "v1"
+    stream: StreamMode = "buffer"
+    window_chars: int = Field(200, ge=1, le=100_000)
+    hold: HoldSpec = HoldSpec(timeout_s=30.0, fallback="block")
+    input: list[FilterSpec] = []
+    output: list[FilterSpec] = []
+    keys: dict[str, KeyPolicy] = {}
+
+    def for_key(self, key_name: str) -> tuple[list[Any], list[Any], str]:
+        k = self.keys.get(key_name)
+        if k is None:
+            return list(self.input), list(self.output), self.stream
+        return (list(self.input if k.input is None else k.input), list(self.output if k.output is None else k.output),
+                k.stream or self.stream)
+
+
+def default_policy() -> Policy:
+    """With no --policy: credentials, secrets and insecure code are flagged, nothing blocked."""
+    return Policy.model_validate({"version": "default", "input": [{"use": "regex", "packs": ["prompt-injection"],
+                                                                  "action": "flag"}],
+                                  "output": [{"use": "secrets", "action": "flag"}]})
+
+
+def load_policy(path: str | Path) -> tuple[Policy, str]:
+    """The policy and its version label: the file's ``version`` plus its content hash."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"cannot read the policy: {e.strerror}", path=str(p)) from None
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", path=str(p),
+                        line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise UserError("a policy is a YAML mapping (version, stream, input, output, keys)", path=str(p), line=1)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(x) for x in loc) or "policy"
+        raise UserError(err["msg"], path=str(p), line=_line_of(node, loc), field=field) from None
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return policy, f"{policy.version}@{digest}"
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line a pydantic error location points at (the deepest node found on the way)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        nxt = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(part):
+                    nxt = k if v is None else v
+                    if isinstance(v, yaml.ScalarNode) or part == loc[-1]:
+                        nxt = k if part == loc[-1] and not isinstance(v, yaml.ScalarNode) else v
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        if nxt is None:
+            continue  # a pydantic-only step, e.g. the union tag
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
