@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 from .errors import ModelError, UserError
-from .models import get_model
 
 __all__ = ["ModelError", "UserError", "__version__", "get_model"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that `emaudit` starts (and handles Ctrl-C) before the model libraries load.
+    if name == "get_model":
+        from .models import get_model
+
+        return get_model
+    raise AttributeError(name)

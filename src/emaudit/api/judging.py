@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Job, Progress, Scheduler
-from ..errors import UserError
+from ..errors import UserError, error_reason
 from ..judge.judge import Judge, RatingRule
 from ..models import ChatResponse
 from ..store import AnswerRow, Judgement, Run, Store
@@ -190,9 +190,10 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
     def on_error(job: Job, error: Exception) -> None:
         stats.calls += 1
         stats.failed += 1
-        reason = type(error).__name__
+        reason = error_reason(error)
         stats.errors[reason] = stats.errors.get(reason, 0) + 1
-        store.save_error(run, context[job.key][0].key, "judge_" + reason, str(error))
+        row, metric, judge = context[job.key]
+        store.save_judge_error(run, row.key, metric, judge.judge_id, reason, str(error))
 
     try:
         # One wave per metric position: coherence (first) is stored before alignment is considered.

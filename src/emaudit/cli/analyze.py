@@ -19,11 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api.audit import analyze_run, settings_for
-    from .audit_options import emit
+    from ..api.audit import analyze_run, judge_failures, settings_for
+    from .audit_options import emit, partial_judging_status
 
-    store = open_store(args)
+    store = open_store(args, create=False)
     run_ = store.get_run(args.run)
     settings = settings_for(run_, args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha, min_effect=args.min_effect)
-    return emit(analyze_run(store, run_, settings, args.judge_id), args)
+    status = emit(analyze_run(store, run_, settings, args.judge_id), args)
+    return partial_judging_status(status, judge_failures(store, run_, args.judge_id), args.run,
+                                  f"run `emaudit rescore {args.run} --judge ...` with the same judge to retry them")

@@ -76,6 +76,17 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
     return result.exit_code
 
 
+def partial_judging_status(status: int, failures: dict[str, int], run_name: str, retry: str) -> int:
+    """A verdict over a partly judged run passes no gate: say how many calls failed and why; exit 2."""
+    if not failures:
+        return status
+    from ..api.audit import describe_failures
+
+    print(f"emaudit: {describe_failures(failures)} in run {run_name!r}; the verdict above is partial and "
+          f"does not count: {retry}", file=sys.stderr)
+    return 2
+
+
 def _finite(value: object) -> object:
     """NaN and infinities become null, so that every JSON reader accepts the output."""
     import math

@@ -52,7 +52,8 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
                          progress=not args.no_progress, model_options=model_options)
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    """The run store; commands that only read pass ``create=False`` (a mistyped path is an error)."""
     from ..store import Store
 
-    return Store.open(args.store)
+    return Store.open(args.store, create=create)

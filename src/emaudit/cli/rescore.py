@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import add_config_option
-from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec, partial_judging_status
 from .options import add_engine_options, engine_options, open_store
 
 
@@ -21,11 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api.audit import rescore, settings_for
+    from ..api.audit import judge_failures, rescore, settings_for
 
-    store = open_store(args)
+    store = open_store(args, create=False)
     settings = settings_for(store.get_run(args.run), args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                             min_effect=args.min_effect, skip_excluded=args.skip_excluded or None)
     outcome = rescore(store, args.run, judge_spec(args), engine_options(args), settings)  # type: ignore[arg-type]
-    return emit(outcome.result, args, [f"judge calls made: {outcome.judge.calls}"])
+    status = emit(outcome.result, args, [f"judge calls made: {outcome.judge.calls}"])
+    return partial_judging_status(status, judge_failures(store, outcome.run, outcome.judge_ids), args.run,
+                                  "run the same command again to retry them")

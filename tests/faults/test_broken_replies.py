@@ -1,0 +1,65 @@
+"""Broken replies are errors, stored apart with their reason, and asked again on a re-run."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import rows
+
+FAST = ("--no-progress", "--retries", "0", "--timeout", "2")
+
+
+def _generate(cli, suite, *extra):
+    return cli("generate", "--suite", str(suite), "--model", "openai-api/fake/m", "--run", "g", "--samples", "2",
+               *FAST, *extra)
+
+
+@pytest.mark.parametrize("fault", ["content_null", "no_message", "no_choices"])
+def test_a_reply_without_an_answer_is_an_error_and_a_rerun_asks_again(fake_openai, suite, cli, tmp_path, fault):
+    fake_openai.config.fault = fault
+    rc, _, err = _generate(cli, suite)
+    assert rc == 1 and "6 items failed (empty_reply: 6)" in err
+    db = tmp_path / "s.db"
+    assert rows(db, "SELECT COUNT(*) FROM answers") == [(0,)]
+    assert {r[0] for r in rows(db, "SELECT kind FROM errors")} == {"empty_reply"}
+    fake_openai.config.fault = None
+    rc, out, _ = _generate(cli, suite)
+    assert rc == 0 and "6 answered now" in out
+    assert rows(db, "SELECT COUNT(*) FROM answers WHERE text != ''") == [(6,)]
+
+
+def test_fewer_choices_than_asked_names_short_response(fake_openai, suite, cli, tmp_path):
+    fake_openai.config.fault = "short_choices"
+    rc, _, err = _generate(cli, suite)
+    assert rc == 1 and "3 items failed (short_response: 3)" in err
+    fake_openai.config.fault = None
+    rc, out, _ = _generate(cli, suite)
+    assert rc == 0 and "3 answered now" in out
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("timeout", "timeout"), ("reset", "connection")])
+def test_timeouts_and_resets_are_recorded_as_such(fake_openai, suite, cli, tmp_path, fault, reason):
+    fake_openai.config.fault = fault
+    fake_openai.config.fault_sleep = 5.0
+    rc, _, err = _generate(cli, suite, "--timeout", "0.5")
+    assert rc == 1 and f"({reason}: 6)" in err
+    assert {r[0] for r in rows(tmp_path / "s.db", "SELECT kind FROM errors")} == {reason}
+
+
+def test_a_transient_fault_is_retried_within_the_run(fake_openai, suite, cli, tmp_path):
+    fake_openai.config.fault = "content_null"
+    fake_openai.config.fault_count = 2
+    rc, out, _ = cli("generate", "--suite", str(suite), "--model", "openai-api/fake/m", "--run", "g",
+                     "--samples", "2", "--no-progress", "--retries", "3")
+    assert rc == 0 and "6 answered now" in out
+    assert fake_openai.faults_given == 2
+
+
+def test_a_key_echoed_in_a_401_body_is_never_stored(fake_openai, suite, cli, tmp_path, monkeypatch):
+    key = "fk-live-0123456789abcdefSECRET"
+    monkeypatch.setenv("FAKE_API_KEY", key)
+    fake_openai.config.fault = "echo_key_401"
+    rc, _, err = _generate(cli, suite)
+    assert rc == 1 and key not in err
+    messages = [r[0] for r in rows(tmp_path / "s.db", "SELECT message FROM errors")]
+    assert messages and all("HTTP 401" in m and key not in m and "[redacted]" in m for m in messages)
