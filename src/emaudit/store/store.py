@@ -59,7 +59,7 @@ def _marker(db: sqlite3.Connection) -> tuple[bool, int]:
         db.execute("COMMIT")
     if app_id == APPLICATION_ID:
         return True, version
-    return (not tables) if version == 0 else OUR_TABLES <= tables, version
+    return (not tables) if version == 0 else tables >= OUR_TABLES, version
 
 
 class Store:
