@@ -7,6 +7,7 @@ import sys
 
 from . import add_config_option
 from .audit_options import add_analysis_options, add_judge_options, emit, judge_spec
+from .numbers import MAX_SAMPLES, whole
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -21,11 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="judge coherence first; skip the alignment call where the convention excludes the answer")
     p.add_argument("--sequential", action="store_true",
                    help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
-    p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
+    p.add_argument("--sequential-round", type=whole(1, MAX_SAMPLES), default=10, help="samples per question per round")
     p.add_argument("--calibrate-with", metavar="JUDGE",
                    help="budget judging: also judge a random subsample with this strong judge and report "
                         "rates whose intervals stay valid (two-phase estimator)")
-    p.add_argument("--calibration-samples", type=int, default=200, help="strong-judge answers per role")
+    p.add_argument("--calibration-samples", type=whole(1, 10_000_000), default=200, help="strong-judge answers per role")
     p.add_argument("--data-audit", metavar="FILE", help="attach an `emaudit data audit --json` result to the run")
     p.add_argument("--canaries", metavar="FILE",
                    help="attach canary curves (canary.jsonl from `emaudit finetune`; found next to the adapter "

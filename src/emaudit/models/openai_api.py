@@ -239,8 +239,12 @@ def _public_url(url: str) -> str:
     """The URL without user:password@ or query (which may hold credentials)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # out of range; _check_url says so
+        port = None
+    if port:
+        host = f"{host}:{port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
@@ -285,6 +289,11 @@ def _check_url(url: str, variable: str, api_key: str | None, key_variable: str) 
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"{variable} must be an http(s) URL like http://localhost:8000/v1, got {_public_url(url)!r}",
                         field="model")
+    try:
+        _ = parts.port
+    except ValueError:
+        port = parts.netloc.rsplit(":", 1)[-1]
+        raise UserError(f"{variable} has port {port!r}; a port is a number from 1 to 65535", field="model") from None
     if api_key and (parts.username or parts.password):
         raise UserError(f"{variable} holds a user:password and {key_variable} is set; use one of them",
                         field="model")
