@@ -24,7 +24,10 @@ def suite(tmp_path: Path) -> Path:
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """``cli(*args) -> (exit status, stdout, stderr)`` against the store tmp_path/s.db."""
     def run(*args: str) -> tuple[int, str, str]:
-        rc = main(["--store", str(tmp_path / "s.db"), *args])
+        try:
+            rc = main(["--store", str(tmp_path / "s.db"), *args])
+        except SystemExit as e:  # argparse's own usage errors
+            rc = int(e.code or 0)
         out, err = capsys.readouterr()
         return rc, out, err
     return run
