@@ -17,6 +17,7 @@ from ..engine import Job, Progress, Scheduler
 from ..errors import error_reason
 from ..models import ChatRequest, ChatResponse, Model, get_model
 from ..store import Run, Store, WorkItem
+from .leases import run_leased
 
 
 @dataclass
@@ -96,7 +97,10 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
             stats.failed += 1
             stats.errors[reason] = stats.errors.get(reason, 0) + 1
 
-    await scheduler.run(model, jobs, on_done, on_error)
+    def answered(keys: list[str]) -> bool:
+        return all(store.has_answer(k) for k in keys)
+
+    await run_leased(store, scheduler, model, jobs, keys_of_job, answered, on_done, on_error)
 
 
 def _reason(error: Exception) -> str:

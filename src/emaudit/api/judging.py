@@ -18,6 +18,7 @@ from ..models import ChatResponse
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Suite, load_suite
 from .generate import EngineOptions
+from .leases import run_leased
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
@@ -226,13 +227,19 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 if judge.uses_exact_numbers():
                     await _rate_locally(judge, jobs, context, store, stats, on_error)
                 else:
-                    await scheduler.run(judge.model, jobs, on_done, on_error)
+                    await run_leased(store, scheduler, judge.model, jobs, {j.key: ["judge:" + j.key] for j in jobs},
+                                     lambda keys: all(_judged(store, k) for k in keys), on_done, on_error)
     finally:
         for judge in {j.judge_id: j for j in judges.values()}.values():
             await judge.model.aclose()
         if progress is not None:
             progress.close()
 
+
+
+def _judged(store: Store, work_key: str) -> bool:
+    item_key, metric, judge_id = work_key.removeprefix("judge:").split("|", 2)
+    return store.has_judgement(item_key, metric, judge_id)
 
 
 async def _rate_locally(judge: Judge, jobs: list[Job], context: dict[str, tuple[AnswerRow, str, Judge]],

@@ -8,7 +8,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,6 +46,25 @@ def resolve_path(path_or_url: str | Path) -> Path:
 APPLICATION_ID = 0x454D4155  # "EMAU" in the SQLite header: this file is an emaudit run store
 OUR_TABLES = frozenset({"runs", "items", "run_items", "answers", "errors", "judges", "judgements", "run_judges",
                         "attachments"})
+
+
+def lease_owner() -> str:
+    """``host:pid:random``: who holds a lease, and whether it may still be alive."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _alive(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's process: trust its lease until it expires
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _marker(db: sqlite3.Connection) -> tuple[bool, int]:
@@ -329,6 +351,44 @@ class Store:
             args += (judge_id,)
         return [Judgement(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None, r[7], r[8])
                 for r in self.db.execute(sql, args)]
+
+    # ---- leases ------------------------------------------------------------------------------
+    def claim(self, work_keys: list[str], owner: str, ttl_s: float) -> bool:
+        """Lease every key to ``owner`` for ``ttl_s`` seconds, or none of them when another live owner holds one.
+
+        A lease held by a process of this host that has died counts as expired, so a re-run right after
+        ``kill -9`` asks again at once.
+        """
+        stamp = time.time()
+        marks = ", ".join("?" * len(work_keys))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for holder, expires in self.db.execute(
+                    f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall():
+                if holder != owner and expires > stamp and _alive(holder):
+                    self.db.execute("COMMIT")
+                    return False
+            self.db.executemany("INSERT OR REPLACE INTO leases VALUES (?, ?, ?)",
+                                [(k, owner, stamp + ttl_s) for k in work_keys])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return True
+
+    def release(self, work_keys: list[str], owner: str) -> None:
+        marks = ", ".join("?" * len(work_keys))
+        self.db.execute(f"DELETE FROM leases WHERE owner = ? AND work_key IN ({marks})", (owner, *work_keys))
+
+    def leased_by_others(self, work_keys: list[str], owner: str) -> bool:
+        """Whether a live lease of another owner holds any of these keys."""
+        marks = ", ".join("?" * len(work_keys))
+        stamp = time.time()
+        return any(holder != owner and expires > stamp and _alive(holder) for holder, expires in self.db.execute(
+            f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall())
+
+    def has_answer(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM answers WHERE item_key = ?", (key,)).fetchone() is not None
 
     # ---- attachments -------------------------------------------------------------------------
     def attach(self, run: Run, kind: str, content: Any) -> None:
