@@ -68,7 +68,7 @@ async def run_leased(store: Store, scheduler: Scheduler, model: Model, jobs: Seq
             on_done(job, response)
             store.release(keys_of_job[job.key], owner)
 
-        def failed(job: Job, error: Exception) -> None:
+        def failed(job: Job, error: Exception, elsewhere: list[Job] = elsewhere) -> None:
             if isinstance(error, ModelError) and error.kind == HELD_ELSEWHERE:
                 elsewhere.append(job)
                 return

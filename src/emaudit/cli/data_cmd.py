@@ -37,8 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..data import audit_dataset
-    from ..data.outputs import summary_text, write_outputs
+    from ..data.outputs import check_writable, summary_text, write_outputs
     from ..data.risk import level_at_least
+
+    for path, option in ((args.json_path, "--json"), (args.report, "--report"), (args.findings, "--findings")):
+        check_writable(path, option)
 
     result = audit_dataset(
         args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
