@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from ..errors import UserError
-
 from .audit import DataAuditResult
 from .html import render_html_page
 
