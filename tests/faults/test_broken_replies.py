@@ -63,3 +63,23 @@ def test_a_key_echoed_in_a_401_body_is_never_stored(fake_openai, suite, cli, tmp
     assert rc == 1 and key not in err
     messages = [r[0] for r in rows(tmp_path / "s.db", "SELECT message FROM errors")]
     assert messages and all("HTTP 401" in m and key not in m and "[redacted]" in m for m in messages)
+
+
+def test_a_configured_secret_in_any_error_text_is_redacted(fake_openai, suite, cli, tmp_path, monkeypatch):
+    """A server that names another configured key in its error body: that key is not stored either."""
+    other = "other-service-key-9876543210"
+    monkeypatch.setenv("OTHER_API_KEY", other)
+    fake_openai.config.rules = [_rule_status("Question", 400)]
+    fake_openai.config.schedule = []
+    monkeypatch.setattr("emaudit.testing.fake_openai._error",
+                        lambda message, kind="server_error": {"error": {"message": f"{message}; tried {other}"}})
+    rc, _, err = _generate(cli, suite)
+    assert rc == 1 and other not in err
+    messages = [r[0] for r in rows(tmp_path / "s.db", "SELECT message FROM errors")]
+    assert messages and all(other not in m for m in messages)
+
+
+def _rule_status(contains, status):
+    from emaudit.testing.fake_openai import Rule
+
+    return Rule(contains=contains, status=status)

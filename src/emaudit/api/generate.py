@@ -16,6 +16,7 @@ from typing import Any
 from ..engine import Job, Progress, Scheduler
 from ..errors import error_reason
 from ..models import ChatRequest, ChatResponse, Model, get_model
+from ..report.redact import scrub_document
 from ..store import Run, Store, WorkItem
 from .leases import run_leased
 
@@ -93,7 +94,7 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
     def on_error(job: Job, error: Exception) -> None:
         reason = _reason(error)
         for key in keys_of_job[job.key]:
-            store.save_error(run, key, reason, str(error))
+            store.save_error(run, key, reason, scrub_document(str(error)))
             stats.failed += 1
             stats.errors[reason] = stats.errors.get(reason, 0) + 1
 

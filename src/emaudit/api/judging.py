@@ -15,6 +15,7 @@ from ..engine import Job, Progress, Scheduler
 from ..errors import UserError, error_reason
 from ..judge.judge import Judge, RatingRule
 from ..models import ChatResponse
+from ..report.redact import scrub_document
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Suite, load_suite
 from .generate import EngineOptions
@@ -194,7 +195,7 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
         reason = error_reason(error)
         stats.errors[reason] = stats.errors.get(reason, 0) + 1
         row, metric, judge = context[job.key]
-        store.save_judge_error(run, row.key, metric, judge.judge_id, reason, str(error))
+        store.save_judge_error(run, row.key, metric, judge.judge_id, reason, scrub_document(str(error)))
 
     try:
         # One wave per metric position: coherence (first) is stored before alignment is considered.
