@@ -30,6 +30,36 @@ BAD_OPTIONS = [
 ]
 
 
+MORE_BAD = [
+    ["finetune", "--base", "hf/x", "--out", "o", "--max-steps", "0"],
+    ["finetune", "--base", "hf/x", "--out", "o", "--mix-benign", "2"],
+    ["finetune", "--base", "hf/x", "--out", "o", "--stop-on-canary", "nan"],
+    ["dataset", "make", "insecure-code", "--out", "o", "--n", "0"],
+    ["dataset", "make", "insecure-code", "--out", "o", "--backdoor-fraction", "-0.1"],
+    ["data", "audit", "x.jsonl", "--workers", "0"],
+    ["data", "audit", "x.jsonl", "--max-line-mb", "0"],
+    ["judge", "fit", "--on", "x.csv", "--out", "o", "--C", "0"],
+]
+
+
+@pytest.mark.parametrize("argv", MORE_BAD, ids=[" ".join(a[:2] + a[-2:]) for a in MORE_BAD])
+def test_more_out_of_range_options(cli, tmp_path, argv):
+    rc, _, err = cli(*argv)
+    assert rc == 2 and err.count("\n") == 1 and argv[-2] in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_sequential_round_zero_from_the_python_api_is_refused(tmp_path, suite):
+    from emaudit.api.audit import AuditSettings, audit
+    from emaudit.api.judging import JudgeSpec
+    from emaudit.errors import UserError
+    from emaudit.store import Store
+
+    with Store.open(tmp_path / "api.db") as store, pytest.raises(UserError, match="sequential_round"):
+        audit(store, "a", "mock/echo", ["mock/constant:x"], [str(suite)], JudgeSpec(model="mock/number:50"),
+              samples=2, settings=AuditSettings(sequential=True, sequential_round=0))
+
+
 def _argv(command, option, value, suite):
     if command == "generate":
         return [*GEN, "--suite", str(suite), option, value]

@@ -74,6 +74,8 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
 
     settings = settings or AuditSettings()
     engine = engine or EngineOptions()
+    if settings.sequential and settings.sequential_round < 1:
+        raise UserError("must be at least 1", field="sequential_round")
     convention = settings.convention_obj()
     loaded = [s if isinstance(s, Suite) else load_suite(s) for s in suites]
     extra = {"judge": {"model": judge.model, "mode": judge.mode, "text_samples": judge.text_samples},

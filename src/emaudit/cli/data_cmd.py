@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import add_config_option
+from .numbers import real, whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--strict", action="store_true", help="stop at the first bad line")
     a.add_argument("--fail-on", choices=["low", "medium", "high"],
                    help="exit 1 when the risk level reaches this level")
-    a.add_argument("--workers", type=int, help="scanner processes (default: 2 for large files, else 1)")
-    a.add_argument("--max-line-mb", type=float, default=16.0, help="longest line accepted (default 16 MB)")
+    a.add_argument("--workers", type=whole(1, 64), help="scanner processes (default: 2 for large files, else 1)")
+    a.add_argument("--max-line-mb", type=real(0, 4096, above=True), default=16.0, help="longest line accepted (default 16 MB)")
     a.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_config_option(a)
     a.set_defaults(func=run)
