@@ -59,38 +59,41 @@ async def run_leased(store: Store, scheduler: Scheduler, model: Model, jobs: Seq
     owner = lease_owner()
     ttl = lease_ttl(scheduler.timeout_s, scheduler.retry.max_retries)
     todo = list(jobs)
-    while todo:
-        keys_of = {id(job.request): keys_of_job[job.key] for job in todo}
-        leased = LeasedModel(model, store, owner, ttl, keys_of, done)
-        elsewhere: list[Job] = []
+    try:
+        while todo:
+            todo = await _one_round(store, scheduler, model, todo, keys_of_job, done, on_done, on_error, owner, ttl)
+    finally:
+        # Given back in one statement at the end: a finished job's lease is harmless meanwhile, because
+        # every claim checks for the result after taking the lease.
+        store.release_all(owner)
 
-        def finished(job: Job, response: ChatResponse) -> None:
-            on_done(job, response)
-            store.release(keys_of_job[job.key], owner)
 
-        def failed(job: Job, error: Exception, elsewhere: list[Job] = elsewhere) -> None:
-            if isinstance(error, ModelError) and error.kind == HELD_ELSEWHERE:
-                elsewhere.append(job)
-                return
-            store.release(keys_of_job[job.key], owner)
-            on_error(job, error)
+async def _one_round(store: Store, scheduler: Scheduler, model: Model, todo: list[Job],
+                     keys_of_job: dict[str, list[str]], done: Callable[[list[str]], bool],
+                     on_done: Callable[[Job, ChatResponse], None], on_error: Callable[[Job, Exception], None],
+                     owner: str, ttl: float) -> list[Job]:
+    """Send what this process can lease; return the jobs to try again (others' leases that lapsed)."""
+    keys_of = {id(job.request): keys_of_job[job.key] for job in todo}
+    elsewhere: list[Job] = []
 
-        await scheduler.run(leased, todo, finished, failed)  # type: ignore[arg-type]
-        # What others hold: wait until they finish it (skip) or their lease lapses (take it over).
-        todo = []
-        while elsewhere:
-            waiting = []
-            for job in elsewhere:
-                keys = keys_of_job[job.key]
-                if done(keys):
-                    continue
-                if store.leased_by_others(keys, owner):
-                    waiting.append(job)
-                else:
-                    todo.append(job)
-            elsewhere = waiting
-            if todo:
-                todo.extend(elsewhere)
-                break
-            if elsewhere:
-                await asyncio.sleep(POLL_S)
+    def failed(job: Job, error: Exception) -> None:
+        if isinstance(error, ModelError) and error.kind == HELD_ELSEWHERE:
+            elsewhere.append(job)
+            return
+        on_error(job, error)
+
+    await scheduler.run(LeasedModel(model, store, owner, ttl, keys_of, done), todo, on_done, failed)  # type: ignore[arg-type]
+    # What others hold: wait until they finish it (skip) or their lease lapses (take it over).
+    while elsewhere:
+        waiting, retry = [], []
+        for job in elsewhere:
+            keys = keys_of_job[job.key]
+            if done(keys):
+                continue
+            (waiting if store.leased_by_others(keys, owner) else retry).append(job)
+        if retry:
+            return retry + waiting
+        elsewhere = waiting
+        if elsewhere:
+            await asyncio.sleep(POLL_S)
+    return []

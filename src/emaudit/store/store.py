@@ -380,6 +380,9 @@ class Store:
         marks = ", ".join("?" * len(work_keys))
         self.db.execute(f"DELETE FROM leases WHERE owner = ? AND work_key IN ({marks})", (owner, *work_keys))
 
+    def release_all(self, owner: str) -> None:
+        self.db.execute("DELETE FROM leases WHERE owner = ?", (owner,))
+
     def leased_by_others(self, work_keys: list[str], owner: str) -> bool:
         """Whether a live lease of another owner holds any of these keys."""
         marks = ", ".join("?" * len(work_keys))
