@@ -6,6 +6,10 @@ try:
 except KeyboardInterrupt:  # Ctrl-C while `emaudit` starts: quiet, as the CLI is later
     raise SystemExit(130) from None
 
+TYPE_CHECKING = False  # without importing typing, which costs startup time
+if TYPE_CHECKING:
+    from .models import get_model
+
 __all__ = ["ModelError", "UserError", "__version__", "get_model"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from emaudit.cli import main
 
 READ_ONLY = [["runs"], ["runs", "--json"], ["analyze", "r"], ["export", "r"], ["rescore", "r"],
-             ["report", "r", "--out", "x.html"], ["compare", "r", "s", "--out", "x.html"]]
+             ["report", "r", "--out", "x.html"], ["compare", "r", "s", "--out", "x.html"], ["view", "--port", "0"]]
 
 
 @pytest.mark.parametrize("argv", READ_ONLY, ids=[" ".join(a) for a in READ_ONLY])
