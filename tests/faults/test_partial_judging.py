@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from markdown_it import MarkdownIt
 
 from .conftest import rows
 
@@ -48,6 +49,9 @@ def test_rescore_with_failed_judge_calls_exits_2_and_says_how_many(judged, cli, 
     # analyze of the same judges: still partial, still exit 2
     rc, _, err = cli("analyze", "a")
     assert rc == 2 and f"{failed} judge calls failed" in err
+    rc, _, err = cli("report", "a", "--out", str(tmp_path / "r.md"))
+    page = MarkdownIt("commonmark").enable("table").render((tmp_path / "r.md").read_text())
+    assert rc == 0 and f"{failed} judge calls of this run failed (http_500: {failed})" in page
     # the failures are stored apart, with their reason, and a re-run asks only for them
     assert rows(tmp_path / "s.db", "SELECT DISTINCT kind FROM judge_errors") == [("http_500",)]
     judged.config.fail_500 = 0.0

@@ -64,7 +64,7 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
     for judge in judges:
         if not isinstance(judge, Mapping):
             continue
-        judge_rows += [(k, judge.get(k)) for k in ("spec", "model", "kind", "judge_id", "mode", "text_samples",
+        judge_rows += [(k, _hashable(judge.get(k))) for k in ("spec", "model", "kind", "judge_id", "mode", "text_samples",
                                                    "rule", "fingerprint") if judge.get(k) is not None]
         prints = dict(judge.get("prompt_fingerprints") or {})
         for metric, text in (judge.get("prompts") or {}).items():
@@ -121,3 +121,8 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
     for s in sections:
         s["rows"] = [(str(k), fmt_value(v)) for k, v in s["rows"] if v not in (None, "", [], {})]
     return sections
+
+
+def _hashable(value: Any) -> Any:
+    """A judge's rule is a mapping: shown as sorted JSON so that rows can be de-duplicated."""
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
