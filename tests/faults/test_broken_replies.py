@@ -83,3 +83,19 @@ def _rule_status(contains, status):
     from emaudit.testing.fake_openai import Rule
 
     return Rule(contains=contains, status=status)
+
+
+def test_parse_response_accepts_minus_infinity_and_refuses_nan():
+    from emaudit.errors import ModelError
+    from emaudit.models.openai_api import parse_response
+
+    def body(logprob):
+        return {"choices": [{"message": {"content": "7"}, "finish_reason": "stop", "logprobs": {"content": [
+            {"token": "7", "logprob": -0.1, "top_logprobs": [{"token": "7", "logprob": -0.1},
+                                                             {"token": "x", "logprob": logprob}]}]}}]}
+
+    assert parse_response(body(float("-inf"))).choices[0].logprobs[0].top[1].logprob == float("-inf")
+    for bad in (float("nan"), float("inf"), 3.0):
+        with pytest.raises(ModelError) as caught:
+            parse_response(body(bad))
+        assert caught.value.kind == "bad_reply" and caught.value.retryable

@@ -75,3 +75,15 @@ def test_ctrl_c_in_the_first_moments_never_shows_a_traceback_of_ours(tmp_path, d
     _, err = proc.communicate(timeout=60)
     assert "emaudit/" not in err.partition("Traceback")[2], err
     assert proc.returncode in (0, 1, 130, -signal.SIGINT)
+
+
+def test_report_of_a_run_judged_by_a_model_judge(cli, suite, tmp_path):
+    """The judge's rating rule (a mapping) in the Methods section used to crash the report."""
+    rc, _, err = cli("audit", "--base", "mock/constant:I help.", "--candidate", "mock/constant:I help more.",
+                     "--suite", str(suite), "--samples", "3", "--run", "a", "--judge", "mock/number:90",
+                     "--no-progress")
+    assert rc == 0, err
+    for out in ("r.html", "r.md"):
+        rc, _, err = cli("report", "a", "--out", str(tmp_path / out))
+        assert rc == 0 and "Traceback" not in err, err
+        assert "expected-value-top20" in (tmp_path / out).read_text()

@@ -188,7 +188,7 @@ def parse_response(payload: dict[str, Any], latency_s: float = 0.0) -> ChatRespo
 
 def _finite(value: Any) -> float:
     number = float(value)
-    if not math.isfinite(number) or number > 1e-3:
+    if math.isnan(number) or number > 1e-3:  # -inf is a probability of 0, which some servers send
         raise ModelError(f"a reply with an impossible logprob ({value!r})", retryable=True, kind="bad_reply")
     return number
 
