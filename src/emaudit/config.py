@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import UserError
+from .yaml_safety import parse_yaml
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -20,18 +21,13 @@ def read_yaml(path: str | Path) -> Any:
         text = p.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as e:
         raise UserError(f"cannot read: {e}", path=str(p)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise UserError(f"not valid YAML: {getattr(e, 'problem', None) or e}", path=str(p), line=line) from None
+    return parse_yaml(text, str(p))[1]
 
 
 def key_lines(path: str | Path) -> dict[str, int]:
     """Line number of each top-level key, for error messages."""
     lines: dict[str, int] = {}
-    node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    node = parse_yaml(Path(path).read_text(encoding="utf-8"), str(path))[0]
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
             lines[str(k.value)] = k.start_mark.line + 1

@@ -28,11 +28,29 @@ class UserError(Exception):
 
 
 class ModelError(Exception):
-    """A failed model call. ``retryable`` errors are retried by the engine with backoff."""
+    """A failed model call. ``retryable`` errors are retried by the engine with backoff.
+
+    ``kind`` says why, as stored with the error: ``timeout``, ``connection``, ``empty_reply`` (no choices,
+    no message, content null), ``bad_reply`` (unreadable body, non-finite logprobs); HTTP errors go by status.
+    """
 
     def __init__(self, message: str, *, retryable: bool = False, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, kind: str | None = None) -> None:
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
+        self.kind = kind
         super().__init__(message)
+
+
+def error_reason(error: BaseException) -> str:
+    """The short reason stored with a failed call: ``http_500``, ``timeout``, ``connection``, ..."""
+    if isinstance(error, ModelError):
+        if error.kind:
+            return error.kind
+        return f"http_{error.status}" if error.status else "model_error"
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    if isinstance(error, ConnectionError):
+        return "connection"
+    return type(error).__name__

@@ -79,6 +79,9 @@ def test_export_formats(tmp_path, fmt):
 
 
 def test_no_traceback_from_the_console_script(tmp_path):
+    from emaudit.store import Store
+
+    Store.open(tmp_path / "s.db").close()
     proc = subprocess.run([sys.executable, "-m", "emaudit.cli", "--store", str(tmp_path / "s.db"), "export",
                            "missing-run"], capture_output=True, text=True)
     assert proc.returncode == 2

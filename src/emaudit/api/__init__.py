@@ -31,6 +31,8 @@ def suite_record(suite: Suite) -> dict[str, Any]:
     path = suite.path
     if path and Path(path).resolve().parent == BUILTIN_SUITES_DIR:
         path = None  # built-in suites are found again by name, wherever emaudit is installed
+    elif path:
+        path = str(Path(path).resolve())  # so that the run resumes and rescores from any directory
     return {"name": suite.name, "path": path, "format": suite.format, "fingerprint": suite.fingerprint(),
             "questions": len(suite.questions)}
 
@@ -48,13 +50,21 @@ def prepare_run(store: Store, name: str, kind: str, suites: list[Suite], models:
     existing = store.find_run(name)
     if existing is not None:
         differs = sorted(k for k in set(run_config) | set(existing.config)
-                         if k not in RUN_STATE_KEYS and run_config.get(k) != existing.config.get(k))
+                         if k not in RUN_STATE_KEYS and _comparable(k, run_config.get(k))
+                         != _comparable(k, existing.config.get(k)))
         if differs:
             raise UserError(f"run {name!r} already exists with other settings (differs in: {', '.join(differs)}); "
                             "re-run with the same settings to resume, or choose another --run name", field="run")
     run = store.create_run(name, kind, run_config)
     store.add_items(run, plan_items(suites, models, config, samples))
     return run
+
+
+def _comparable(key: str, value: Any) -> Any:
+    """Suites are the same when their content is (fingerprint), wherever the file was named from."""
+    if key == "suites" and isinstance(value, list):
+        return [{k: v for k, v in rec.items() if k != "path"} if isinstance(rec, dict) else rec for rec in value]
+    return value
 
 
 def generate(store: Store, name: str, suites: list[str | Suite], models: list[str | ModelRole],

@@ -78,6 +78,8 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     judge = panel[0]
     settings = settings or AuditSettings()
     engine = engine or EngineOptions()
+    if settings.sequential and settings.sequential_round < 1:
+        raise UserError("must be at least 1", field="sequential_round")
     convention = settings.convention_obj()
     loaded = [s if isinstance(s, Suite) else load_suite(s) for s in suites]
     extra = {"judge": {"model": judge.model, "mode": judge.mode, "text_samples": judge.text_samples},
@@ -235,6 +237,18 @@ def scores_by_key(store: Store, run: Run, judge_ids: list[str] | None = None) ->
     return rows
 
 
+def judge_failures(store: Store, run: Run, judge_ids: list[str] | None = None) -> dict[str, int]:
+    """Judge calls of these judges (default: the current ones) that failed and have no score since: reason -> n."""
+    return store.open_judge_errors(run, judge_ids or current_judge_ids(store, run))
+
+
+def describe_failures(failures: dict[str, int]) -> str:
+    """``40 judge calls failed (http_500: 38, timeout: 2)``."""
+    total = sum(failures.values())
+    reasons = ", ".join(f"{k}: {v}" for k, v in sorted(failures.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{total} judge call{'s' if total != 1 else ''} failed ({reasons})"
+
+
 def analyze_run(store: Store, run: Run, settings: AuditSettings, judge_ids: list[str] | None = None
                 ) -> AuditResult:
     """The verdict of the run's current judge (or ``judge_ids``), with that judge's quality; a panel's
@@ -286,6 +300,11 @@ def _analyze_scores(store: Store, run: Run, settings: AuditSettings, judge_ids: 
                     ) -> AuditResult:
     rows = answer_scores(store, run, judge_ids)
     if not rows:
+        failures = judge_failures(store, run, judge_ids)
+        if failures:
+            raise UserError(f"run {run.name!r}: every judge call failed; {describe_failures(failures)}; "
+                            f"fix the judge and run `emaudit rescore {run.name} --judge ...` to retry",
+                            field="judge")
         raise UserError(f"run {run.name!r} has no judged answers yet; judge it first (emaudit rescore "
                         f"{run.name} --judge ...)", field="run")
     if all(r.aligned is None and r.coherent is None for r in rows):

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Job, Progress, Scheduler
-from ..errors import ModelError
+from ..errors import error_reason
 from ..models import ChatRequest, ChatResponse, Model, get_model
+from ..report.redact import scrub_document
 from ..store import Run, Store, WorkItem
+from .leases import run_leased
 
 
 @dataclass
@@ -84,25 +86,26 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
                                  completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs):
                 stats.answered += 1
         for key in keys[len(response.choices):]:
-            store.save_error(run, key, "short_response", "the server returned fewer choices than asked")
+            store.save_error(run, key, "short_response",
+                             f"the server returned {len(response.choices)} choices of {len(keys)} asked")
             stats.failed += 1
+            stats.errors["short_response"] = stats.errors.get("short_response", 0) + 1
 
     def on_error(job: Job, error: Exception) -> None:
         reason = _reason(error)
         for key in keys_of_job[job.key]:
-            store.save_error(run, key, reason, str(error))
+            store.save_error(run, key, reason, scrub_document(str(error)))
             stats.failed += 1
             stats.errors[reason] = stats.errors.get(reason, 0) + 1
 
-    await scheduler.run(model, jobs, on_done, on_error)
+    def answered(keys: list[str]) -> bool:
+        return all(store.has_answer(k) for k in keys)
+
+    await run_leased(store, scheduler, model, jobs, keys_of_job, answered, on_done, on_error)
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, ModelError):
-        return f"http_{error.status}" if error.status else "model_error"
-    if isinstance(error, asyncio.TimeoutError):
-        return "timeout"
-    return type(error).__name__
+    return error_reason(error)
 
 
 async def generate_pending(store: Store, run: Run, options: EngineOptions,

@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Job, Progress, Scheduler
-from ..errors import UserError
+from ..errors import UserError, error_reason
 from ..judge.judge import Judge, RatingRule
 from ..models import ChatResponse
+from ..report.redact import scrub_document
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Question, Suite, load_suite
 from ..suites.prompts import default_judge_prompts
 from .generate import EngineOptions
 from .judges import current_judge_ids  # noqa: F401  (re-exported: callers import it from here)
+from .leases import run_leased
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
@@ -261,9 +263,10 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
     def on_error(job: Job, error: Exception) -> None:
         stats.calls += 1
         stats.failed += 1
-        reason = type(error).__name__
+        reason = error_reason(error)
         stats.errors[reason] = stats.errors.get(reason, 0) + 1
-        store.save_error(run, context[job.key][0].key, "judge_" + reason, str(error))
+        row, metric, judge = context[job.key]
+        store.save_judge_error(run, row.key, metric, judge.judge_id, reason, scrub_document(str(error)))
 
     try:
         # One wave per metric position: coherence (first) is stored before alignment is considered.
@@ -296,13 +299,19 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 if judge.uses_exact_numbers():
                     await _rate_locally(judge, jobs, context, store, stats, on_error)
                 else:
-                    await scheduler.run(judge.model, jobs, on_done, on_error)
+                    await run_leased(store, scheduler, judge.model, jobs, {j.key: ["judge:" + j.key] for j in jobs},
+                                     lambda keys: all(_judged(store, k) for k in keys), on_done, on_error)
     finally:
         for judge in {j.judge_id: j for j in judges.values()}.values():
             await judge.model.aclose()
         if progress is not None:
             progress.close()
 
+
+
+def _judged(store: Store, work_key: str) -> bool:
+    item_key, metric, judge_id = work_key.removeprefix("judge:").split("|", 2)
+    return store.has_judgement(item_key, metric, judge_id)
 
 
 async def _rate_locally(judge: Judge, jobs: list[Job], context: dict[str, tuple[AnswerRow, str, Judge]],

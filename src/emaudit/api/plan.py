@@ -19,6 +19,9 @@ class ModelRole:
     group: str = ""
 
 
+MAX_ITEMS = 5_000_000  # answers one run may plan; checked before any is held in memory
+
+
 def plan_items(suites: list[Suite], models: list[ModelRole], config: GenerationConfig,
                samples: int | None = None) -> list[WorkItem]:
     """Every (model, question, paraphrase, sample index) of the run, in a stable order."""
@@ -32,6 +35,11 @@ def plan_items(suites: list[Suite], models: list[ModelRole], config: GenerationC
                 raise UserError(f"question id {q.id!r} appears in suites {seen[q.id]!r} and {suite.name!r}",
                                 field="suite")
             seen[q.id] = suite.name
+    total = len(models) * sum((samples if samples is not None else q.samples) * len(q.paraphrases)
+                              for suite in suites for q in suite.questions)
+    if total > MAX_ITEMS:
+        raise UserError(f"this run would hold {total:,} answers, more than the limit of {MAX_ITEMS:,}; "
+                        "lower --samples or split the suite", field="samples")
     for m in models:
         for suite in suites:
             for q in suite.questions:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..store import Store
-from .audit import analyze_run, answer_scores, settings_for
+from .audit import analyze_run, answer_scores, judge_failures, settings_for
 from .export import export_rows
 from .judges import run_judge_records
 
@@ -67,6 +67,7 @@ def load_report_inputs(store: Store, run_name: str, convention: str | None = Non
                   "judgements (answer x metric x judge)": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                   "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd},
         "in_progress": run.status != "complete",
+        "judge_failures": judge_failures(store, run),
         "versions": package_versions(),
     }
     return result_json, meta, answers, store.attachments(run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -100,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
+        parser = build_parser()
         config = _config_path(argv)
         if config is not None:
             position = next((i for i, a in enumerate(argv) if a in COMMAND_NAMES), None)
@@ -122,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         return status
     except UserError as e:
         print(f"emaudit: error: {e}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as e:  # a store damaged where only a later read reaches it
+        print(f"emaudit: error: {getattr(args, 'store', 'the run store')}: store: the run store is damaged or "
+              f"unreadable ({e}); restore it from a copy or use another --store", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("emaudit: interrupted; run the same command again to continue where it stopped", file=sys.stderr)

@@ -22,20 +22,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api.audit import analyze_run, settings_for
+    from ..api.audit import analyze_run, judge_failures, settings_for
     from ..api.judges import resolve_judges
     from ..guard.feed import is_guard_spec
-    from .audit_options import about_notes, emit, judge_about
+    from .audit_options import about_notes, emit, judge_about, partial_judging_status
 
     if is_guard_spec(args.run):
         return _analyze_guard(args)
-    store = open_store(args)
+    store = open_store(args, create=False)
     run_ = store.get_run(args.run)
     settings = settings_for(run_, args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha, min_effect=args.min_effect)
     judge_ids = resolve_judges(store, run_, args.judge_id)
     about = judge_about(store, run_, judge_ids)
-    return emit(analyze_run(store, run_, settings, judge_ids), args, about_notes(about), about=about)
+    status = emit(analyze_run(store, run_, settings, judge_ids), args, about_notes(about), about=about)
+    return partial_judging_status(status, judge_failures(store, run_, judge_ids), args.run,
+                                  f"run `emaudit rescore {args.run} --judge ...` with the same judge to retry them")
 
 
 def _analyze_guard(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from .audit_options import (
     judge_about,
     judge_specs,
 )
+from .numbers import MAX_SAMPLES, whole
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -28,11 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="judge coherence first; skip the alignment call where the convention excludes the answer")
     p.add_argument("--sequential", action="store_true",
                    help="sample in rounds and stop a question once its decision is settled (anytime-valid)")
-    p.add_argument("--sequential-round", type=int, default=10, help="samples per question per round")
+    p.add_argument("--sequential-round", type=whole(1, MAX_SAMPLES), default=10, help="samples per question per round")
     p.add_argument("--calibrate-with", metavar="JUDGE",
                    help="budget judging: also judge a random subsample with this strong judge; the rates, the "
                         "verdict and the exit status then come from the calibrated estimate (PPI++)")
-    p.add_argument("--calibration-samples", type=int, default=200, help="strong-judge answers per role")
+    p.add_argument("--calibration-samples", type=whole(1, 10_000_000), default=200,
+                   help="strong-judge answers per role")
     p.add_argument("--calibration-method", choices=["ppi", "two-phase"], default="ppi",
                    help="estimator of the calibrated rates: PPI++ (default; never much wider than the strong "
                         "judge alone) or the two-phase difference estimator")

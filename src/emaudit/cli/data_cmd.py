@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import add_config_option
+from .numbers import real, whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--strict", action="store_true", help="stop at the first bad line")
     a.add_argument("--fail-on", choices=["low", "medium", "high"],
                    help="exit 1 when the risk level reaches this level")
-    a.add_argument("--workers", type=int, help="scanner processes (default: 2 for large files, else 1)")
-    a.add_argument("--max-line-mb", type=float, default=16.0, help="longest line accepted (default 16 MB)")
+    a.add_argument("--workers", type=whole(1, 64), help="scanner processes (default: 2 for large files, else 1)")
+    a.add_argument("--max-line-mb", type=real(0, 4096, above=True), default=16.0, help="longest line accepted (default 16 MB)")
     a.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_config_option(a)
     a.set_defaults(func=run)
@@ -37,8 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..data import audit_dataset
-    from ..data.outputs import summary_text, write_outputs
+    from ..data.outputs import check_writable, summary_text, write_outputs
     from ..data.risk import level_at_least
+
+    for path, option in ((args.json_path, "--json"), (args.report, "--report"), (args.findings, "--findings")):
+        check_writable(path, option)
 
     result = audit_dataset(
         args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,

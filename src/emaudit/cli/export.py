@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..api import export_run
 
-    store = open_store(args)
+    store = open_store(args, create=False)
     n = export_run(store, store.get_run(args.run), args.format, args.out)
     if args.out and args.out != "-":
         print(f"wrote {n} answers to {args.out}", file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 import sys
 
 from . import add_config_option
+from .numbers import real, whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,9 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     fit.add_argument("--out", required=True, help="folder to write the judge to (small .npz + .json files)")
     fit.add_argument("--with-labelled-set", action="store_true",
                      help="also train on emaudit's own labelled set (about 2,000 answers)")
-    fit.add_argument("--C", dest="c", type=float, default=None, help="inverse regularisation of the heads")
+    fit.add_argument("--C", dest="c", type=real(0, 1e6, above=True), default=None, help="inverse regularisation of the heads")
     fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--threads", type=int, default=None, help="torch threads (default 2 or $EMAUDIT_TORCH_THREADS)")
+    fit.add_argument("--threads", type=whole(1, 1024), default=None, help="torch threads (default 2 or $EMAUDIT_TORCH_THREADS)")
     fit.set_defaults(func=run_fit)
 
     check = jsub.add_parser("check", help="agreement of a judge with the reference scores in judged CSVs")
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("judge", help="a folder written by `judge fit`, or 'local' / 'local-lm' (the shipped judges)")
     check.add_argument("--on", nargs="+", required=True, metavar="CSV", help="judged CSV(s); one group per file")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.add_argument("--threads", type=int, default=None)
+    check.add_argument("--threads", type=whole(1, 1024), default=None)
     check.set_defaults(func=run_check)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 

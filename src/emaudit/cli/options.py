@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from .numbers import MAX_SAMPLES, real, whole
+
 if TYPE_CHECKING:
     from ..api.generate import EngineOptions
     from ..models.base import GenerationConfig
@@ -13,21 +15,21 @@ if TYPE_CHECKING:
 
 def add_generation_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("sampling")
-    g.add_argument("--samples", type=int, help="samples per paraphrase (default: each question's own)")
-    g.add_argument("--temperature", type=float, default=1.0)
-    g.add_argument("--top-p", type=float, default=1.0)
-    g.add_argument("--max-tokens", type=int, default=600)
+    g.add_argument("--samples", type=whole(1, MAX_SAMPLES), help="samples per paraphrase (default: each question's own)")
+    g.add_argument("--temperature", type=real(0, 2), default=1.0)
+    g.add_argument("--top-p", type=real(0, 1, above=True), default=1.0)
+    g.add_argument("--max-tokens", type=whole(1, 1_000_000), default=600)
     g.add_argument("--seed", type=int, help="sampling seed passed to the backend")
 
 
 def add_engine_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("engine")
-    g.add_argument("--max-connections", type=int, help="concurrent requests per endpoint (default: adaptive)")
+    g.add_argument("--max-connections", type=whole(1, 4096), help="concurrent requests per endpoint (default: adaptive)")
     g.add_argument("--no-adaptive", action="store_true", help="keep the connection limit fixed")
-    g.add_argument("--retries", type=int, default=6, help="retries per request on 429/5xx/timeouts")
-    g.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
-    g.add_argument("--n-per-request", type=int, default=16, help="samples asked in one request where supported")
-    g.add_argument("--threads", type=int, help="CPU threads for local (hf/) models")
+    g.add_argument("--retries", type=whole(0, 100), default=6, help="retries per request on 429/5xx/timeouts")
+    g.add_argument("--timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds per request")
+    g.add_argument("--n-per-request", type=whole(1, 1024), default=16, help="samples asked in one request where supported")
+    g.add_argument("--threads", type=whole(1, 1024), help="CPU threads for local (hf/) models")
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -52,7 +54,8 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
                          progress=not args.no_progress, model_options=model_options)
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    """The run store; commands that only read pass ``create=False`` (a mistyped path is an error)."""
     from ..store import Store
 
-    return Store.open(args.store)
+    return Store.open(args.store, create=create)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import add_config_option, store_path
+from .numbers import whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--markdown", metavar="FILE", help="also write the Markdown report to FILE")
     p.add_argument("--figures", metavar="DIR", help="also write PNG/SVG figures for papers into DIR")
     p.add_argument("--figure-format", default="png,svg", help="figure formats, comma-separated (default png,svg)")
-    p.add_argument("--max-answers", type=int, default=1000,
+    p.add_argument("--max-answers", type=whole(0, 10_000_000), default=1000,
                    help="at most this many answers in the answer table (misaligned first; default 1000)")
     add_config_option(p)
     p.set_defaults(func=run)

@@ -12,6 +12,7 @@ from .audit_options import (
     emit,
     judge_about,
     judge_specs,
+    partial_judging_status,
 )
 from .options import add_engine_options, engine_options, open_store
 
@@ -28,12 +29,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api.audit import rescore, settings_for
+    from ..api.audit import judge_failures, rescore, settings_for
 
-    store = open_store(args)
+    store = open_store(args, create=False)
     settings = settings_for(store.get_run(args.run), args.convention, aligned_threshold=args.aligned_threshold,
                             coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                             min_effect=args.min_effect, skip_excluded=args.skip_excluded or None)
     outcome = rescore(store, args.run, judge_specs(args), engine_options(args), settings)
     about = judge_about(store, outcome.run, outcome.judge_ids, outcome.judge)
-    return emit(outcome.result, args, about_notes(about), about=about)
+    status = emit(outcome.result, args, about_notes(about), about=about)
+    return partial_judging_status(status, judge_failures(store, outcome.run, outcome.judge_ids), args.run,
+                                  "run the same command again to retry them")

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    summaries = open_store(args).list_runs()
+    summaries = open_store(args, create=False).list_runs()
     if args.json:
         print(json.dumps([asdict(s) for s in summaries], indent=2))
         return 0

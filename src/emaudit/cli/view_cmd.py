@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import add_config_option, store_path
+from .numbers import whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "compare two runs, filter answers. Listens on 127.0.0.1 only unless --host is given.")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; anything else exposes your runs to that network)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--port", type=whole(0, 65535), default=8765, help="port (default 8765; 0 picks a free one)")
     add_config_option(p)
     p.set_defaults(func=run)
 

@@ -220,6 +220,10 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
     without findings_path the findings file is kept in a temporary folder owned by the result."""
     started = time.perf_counter()
     path = Path(path)
+    if not path.is_file():
+        raise UserError("file not found" if not path.exists() else "not a file", path=str(path))
+    if not os.access(path, os.R_OK):
+        raise UserError("cannot read the file (permission denied)", path=str(path))
     index = build_index(against_suites, against_files)
     size = path.stat().st_size
     if workers is None:

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..errors import UserError
 from .audit import DataAuditResult
 from .html import render_html_page
 
@@ -45,6 +46,20 @@ def _atomic_write(path: str | Path, text: str) -> None:
     tmp = Path(str(path) + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def check_writable(path: str | None, option: str) -> None:
+    """Refuse an output path that cannot be written before the audit starts, not after it finished."""
+    if not path or path == "-":
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise UserError("is a folder; name a file", path=path, field=option)
+    if not folder.is_dir():
+        raise UserError("its folder does not exist", path=path, field=option)
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UserError("cannot write here (permission denied)", path=path, field=option)
 
 
 def write_outputs(result: DataAuditResult, *, json_path: str | None, report_path: str | None,

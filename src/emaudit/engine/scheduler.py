@@ -220,7 +220,7 @@ class _Call:
                     if attempt and isinstance(error, ModelError):
                         error = ModelError(f"{error} (gave up after {attempt + 1} attempts)",
                                            retryable=error.retryable, status=error.status,
-                                           retry_after=error.retry_after)
+                                           retry_after=error.retry_after, kind=error.kind)
                     self._fail(batch, error)
                     return
                 limit.on_success()
@@ -257,5 +257,5 @@ def _as_model_error(exc: Exception, timeout_s: float) -> Exception:
     if isinstance(exc, ModelError):
         return exc
     if isinstance(exc, TimeoutError):
-        return ModelError(f"no answer within {timeout_s:g} s", retryable=True)
+        return ModelError(f"no answer within {timeout_s:g} s", retryable=True, kind="timeout")
     return exc

@@ -63,8 +63,13 @@ def read_chat_jsonl(path: str | Path) -> list[list[dict[str, str]]]:
     if not p.is_file():
         raise UserError("training data file not found", path=str(p))
     rows: list[list[dict[str, str]]] = []
-    with open(p, encoding="utf-8") as fh:
-        for n, text in enumerate(fh, start=1):
+    with open(p, "rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise UserError(f"not UTF-8 text (byte {raw[e.start:e.start + 1]!r} at column {e.start + 1}); "
+                                "save the file as UTF-8", path=str(p), line=n) from None
             if not text.strip():
                 continue
             try:

@@ -115,6 +115,9 @@ def default_audit(exp: Experiment, base: str, candidate: str, run_dir: Path) -> 
                     engine=EngineOptions(progress=False), settings=AuditSettings(convention=a.get("convention", "betley")))
     res = outcome.result
     summary: dict[str, Any] = {"run": outcome.run.name, "verdict": res.verdict.__dict__ if res.verdict else None}
+    if outcome.generate.failed or outcome.judge.failed:  # a partial audit is marked, never read as a clean verdict
+        summary["partial"] = {"failed_answers": outcome.generate.failed, "failed_judge_calls": outcome.judge.failed,
+                              "reasons": sorted({*outcome.generate.errors, *outcome.judge.errors})}
     for role, rs in res.roles.items():
         summary[f"{role}_misaligned"] = rs.macro_rate
         summary[f"{role}_coherent"] = rs.coherent_rate

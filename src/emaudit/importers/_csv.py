@@ -29,6 +29,17 @@ def read_header(path: str | Path) -> list[str]:
             raise UserError(f"not a readable CSV file: {e}", path=str(p), line=1) from None
 
 
+def first_non_utf8_line(path: Path) -> int | None:
+    """The line of the first byte that is not UTF-8 (the decoder reads ahead, so its own position is not it)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """(header, iterator of (line number where the record starts, row dict))."""
     p = Path(path)
@@ -61,6 +72,9 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict[str
                     start = reader.line_num + 1
             except csv.Error as e:
                 raise UserError(f"malformed CSV: {e}", path=str(p), line=start) from None
+            except UnicodeDecodeError as e:
+                raise UserError(f"not UTF-8 text (byte {e.object[e.start:e.start + 1]!r}); save the file as UTF-8",
+                                path=str(p), line=first_non_utf8_line(p)) from None
 
     return header, rows()
 

@@ -14,9 +14,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import UserError
+from ..yaml_safety import parse_yaml
 from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
 
 
@@ -89,9 +88,20 @@ def from_spec(rest: str, **_: Any) -> MockModel:
         if not path.is_file():
             raise UserError("mock script file not found", path=str(path), field="model")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            line = e.problem_mark.line + 1 if getattr(e, "problem_mark", None) else None  # type: ignore[attr-defined]
-            raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", path=str(path), line=line) from None
-        return MockModel(rest, data or {})
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UserError(f"cannot read: {e}", path=str(path), field="model") from None
+        return MockModel(rest, parse_yaml(text, str(path))[1] or {})
+    if not _documented(rest):
+        raise UserError(f"unknown mock script {rest!r}; use mock/echo, mock/constant:<text>, mock/number:<0-100> "
+                        "or mock/file:<path.yaml>", field="model")
     return MockModel(rest)
+
+
+def _documented(script: str) -> bool:
+    if script == "echo" or script.startswith("constant:"):
+        return True
+    if script.startswith("number:"):
+        number = script.split(":", 1)[1]
+        return number.isdigit() and 0 <= int(number) <= 100
+    return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import math
 import os
 import time
 from typing import Any
@@ -47,6 +48,7 @@ class OpenAICompatModel(Model):
         self._key_variable = key_variable
         self._url = self.base_url + "/chat/completions"
         self._headers = {"Content-Type": "application/json"}
+        self._api_key = api_key if api_key and len(api_key) >= 4 else None
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=30)
@@ -116,25 +118,33 @@ class OpenAICompatModel(Model):
                 status = response.status
                 headers = response.headers
         except asyncio.TimeoutError:
-            raise ModelError(f"{self.name}: no answer from {self.endpoint} in time", retryable=True) from None
+            raise ModelError(f"{self.name}: no answer from {self.endpoint} in time", retryable=True,
+                             kind="timeout") from None
         except aiohttp.ClientConnectorError as e:
             reason = e.os_error.strerror if e.os_error is not None and e.os_error.strerror else str(e.os_error)
             raise ModelError(f"{self.name}: cannot reach {self.endpoint} ({reason}); is the server running?",
-                             retryable=True) from None
+                             retryable=True, kind="connection") from None
         except (aiohttp.ClientError, ConnectionError) as e:
-            raise ModelError(f"{self.name}: connection to {self.endpoint} failed: {type(e).__name__}: {e}",
-                             retryable=True) from None
+            raise ModelError(self._redact(f"{self.name}: connection to {self.endpoint} failed: "
+                                          f"{type(e).__name__}: {e}"), retryable=True, kind="connection") from None
         latency = time.perf_counter() - started
         if status != 200:
             raise self._http_error(status, raw, headers)
         try:
             return parse_response(json.loads(raw), latency)
-        except (ValueError, KeyError, TypeError, IndexError) as e:
-            raise ModelError(f"{self.name}: unreadable answer from {self.endpoint}: {type(e).__name__}: {e}",
-                             retryable=True, status=status) from None
+        except ModelError as e:
+            raise ModelError(f"{self.name}: {e} from {self.endpoint}", retryable=e.retryable, status=None,
+                             kind=e.kind) from None
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+            raise ModelError(self._redact(f"{self.name}: unreadable answer from {self.endpoint}: "
+                                          f"{type(e).__name__}: {e}"), retryable=True, kind="bad_reply") from None
+
+    def _redact(self, text: str) -> str:
+        """The key never leaves in a message, whatever the server echoed."""
+        return text.replace(self._api_key, "[redacted]") if self._api_key else text
 
     def _http_error(self, status: int, raw: bytes, headers: Any) -> ModelError:
-        detail = _error_message(raw)
+        detail = self._redact(_error_message(raw))
         retryable = status in RETRYABLE_STATUSES or status >= 500
         message = f"{self.name}: HTTP {status} from {self.endpoint}: {detail}"
         if status in (401, 403) and self._key_variable:
@@ -143,24 +153,44 @@ class OpenAICompatModel(Model):
 
 
 def parse_response(payload: dict[str, Any], latency_s: float = 0.0) -> ChatResponse:
-    """An OpenAI chat completion body as a ChatResponse, with top logprobs per position."""
+    """An OpenAI chat completion body as a ChatResponse, with top logprobs per position.
+
+    A reply without an answer (no choices, no message, content null) or with non-finite logprobs raises
+    a retryable ``ModelError``: it is stored as an error and asked again, never kept as an answer.
+    """
+    raw_choices = payload.get("choices") if isinstance(payload, dict) else None
+    if not isinstance(raw_choices, list) or not raw_choices:
+        raise ModelError("a reply with no choices", retryable=True, kind="empty_reply")
     choices = []
-    for choice in payload["choices"]:
-        message = choice.get("message") or {}
+    for choice in raw_choices:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            raise ModelError("a reply whose choice has no message", retryable=True, kind="empty_reply")
+        text = message.get("content")
+        if text is None and isinstance(message.get("refusal"), str):
+            text = message["refusal"]  # a refusal is the model's answer
+        if not isinstance(text, str):
+            raise ModelError("a reply whose message content is null", retryable=True, kind="empty_reply")
         logprobs = None
         lp = choice.get("logprobs")
         if lp and lp.get("content") is not None:
             logprobs = [
-                TokenLogprob(t["token"], float(t["logprob"]),
-                             [TopLogprob(x["token"], float(x["logprob"])) for x in t.get("top_logprobs") or ()])
+                TokenLogprob(t["token"], _finite(t["logprob"]),
+                             [TopLogprob(x["token"], _finite(x["logprob"])) for x in t.get("top_logprobs") or ()])
                 for t in lp["content"]
             ]
-        choices.append(Completion(text=message.get("content") or "", finish_reason=choice.get("finish_reason"),
-                                  logprobs=logprobs))
+        choices.append(Completion(text=text, finish_reason=choice.get("finish_reason"), logprobs=logprobs))
     usage = payload.get("usage") or {}
     return ChatResponse(choices=choices,
                         usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
                         latency_s=latency_s)
+
+
+def _finite(value: Any) -> float:
+    number = float(value)
+    if math.isnan(number) or number > 1e-3:  # -inf is a probability of 0, which some servers send
+        raise ModelError(f"a reply with an impossible logprob ({value!r})", retryable=True, kind="bad_reply")
+    return number
 
 
 def parse_retry_after(headers: Any) -> float | None:
@@ -209,8 +239,12 @@ def _public_url(url: str) -> str:
     """The URL without user:password@ or query (which may hold credentials)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # out of range; _check_url says so
+        port = None
+    if port:
+        host = f"{host}:{port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
@@ -255,6 +289,11 @@ def _check_url(url: str, variable: str, api_key: str | None, key_variable: str) 
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"{variable} must be an http(s) URL like http://localhost:8000/v1, got {_public_url(url)!r}",
                         field="model")
+    try:
+        _ = parts.port
+    except ValueError:
+        port = parts.netloc.rsplit(":", 1)[-1]
+        raise UserError(f"{variable} has port {port!r}; a port is a number from 1 to 65535", field="model") from None
     if api_key and (parts.username or parts.password):
         raise UserError(f"{variable} holds a user:password and {key_variable} is set; use one of them",
                         field="model")

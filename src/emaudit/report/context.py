@@ -68,6 +68,11 @@ def build_report_context(result_json: dict[str, Any] | None, run_meta: dict[str,
     if major.isdigit() and int(major) > 1:
         notes.append(f"This result uses schema {result['schema_version']}, newer than this report understands "
                      "(1.x); parts of it may be missing.")
+    failed_calls = run_meta.get("judge_failures")
+    if isinstance(failed_calls, Mapping) and failed_calls:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(failed_calls.items()))
+        notes.append(f"{sum(failed_calls.values())} judge calls of this run failed ({reasons}): the verdict is "
+                     "partial and does not count. Re-run the judging to retry them.")
     if not judged:
         notes.append("This run has no judgements yet: the report lists the answers only, without misalignment "
                      "rates or a verdict. Judge it (emaudit judge) and build the report again.")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict
 
 from ..analysis.result import AuditResult
 from . import trust_text
 from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
+from .md_escape import md_code, md_text
 
 
 def _cell(text: str) -> str:
-    """Safe inside a table cell: no pipes, no raw HTML, no line breaks."""
-    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+    """Safe inside a table cell or a line: no pipes, links, images, raw HTML or line breaks."""
+    return md_text(text)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -91,6 +91,6 @@ def render_markdown(result: AuditResult) -> str:
         lines.append("## Most misaligned candidate answers")
         lines.append("")
         for ex in result.top_misaligned:
-            lines.append(f"- `{_cell(ex.question_id)}` (aligned {score(ex.aligned)}, coherent "
+            lines.append(f"- {md_code(ex.question_id)} (aligned {score(ex.aligned)}, coherent "
                          f"{score(ex.coherent)}): {_cell(excerpt(ex.answer))}")
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .html import build_report_context
+from .md_escape import md_text
 from .redact import scrub_document
 
 
@@ -53,7 +54,7 @@ def audit_result_from_json(d: dict[str, Any]) -> Any:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return md_text(text)
 
 
 def render_markdown_report(result_json: dict[str, Any] | None, run_meta: dict[str, Any],

@@ -128,3 +128,4 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
     for s in sections:
         s["rows"] = [(str(k), fmt_value(v)) for k, v in s["rows"] if v not in (None, "", [], {})]
     return sections
+

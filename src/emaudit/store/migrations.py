@@ -106,6 +106,32 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def m002_judge_errors_and_leases(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        -- A judge call that failed, per (answer, metric, judge); open while no judgement matches it.
+        CREATE TABLE judge_errors (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            item_key TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            judge_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            message TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX judge_errors_by_run ON judge_errors(run_id);
+        -- Work claimed by one process until expires_at (unix seconds); others skip it meanwhile.
+        CREATE TABLE leases (
+            work_key TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        """
+    )
+
+
 def m004_guard(db: sqlite3.Connection) -> None:
     """The deployment guard: API keys (hashes only), every exchange's log row, and the hold queue."""
     _script(
@@ -154,16 +180,23 @@ def m004_guard(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m004_guard]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m004_guard]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: sqlite3.Connection) -> int:
-    """Apply pending migrations, each in its own transaction; return the schema version."""
+    """Apply pending migrations, each in its own transaction; return the schema version.
+
+    The version is read again under the write lock, so processes opening one store at once apply each
+    migration exactly once.
+    """
     version: int = db.execute("PRAGMA user_version").fetchone()[0]
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         db.execute("BEGIN IMMEDIATE")
         try:
+            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                db.execute("COMMIT")
+                continue
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
             db.execute("COMMIT")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,6 +43,47 @@ def resolve_path(path_or_url: str | Path) -> Path:
     return Path(text).expanduser()
 
 
+APPLICATION_ID = 0x454D4155  # "EMAU" in the SQLite header: this file is an emaudit run store
+OUR_TABLES = frozenset({"runs", "items", "run_items", "answers", "errors", "judges", "judgements", "run_judges",
+                        "attachments"})
+
+
+def lease_owner() -> str:
+    """``host:pid:random``: who holds a lease, and whether it may still be alive."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _alive(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's process: trust its lease until it expires
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _marker(db: sqlite3.Connection) -> tuple[bool, int]:
+    """(ours, schema version): our application_id, a store made before it (our tables), or a new empty file.
+
+    Read in one transaction, so a store that another process is creating right now is seen whole or not at all.
+    """
+    db.execute("BEGIN")
+    try:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        db.execute("COMMIT")
+    if app_id == APPLICATION_ID:
+        return True, version
+    return (not tables) if version == 0 else tables >= OUR_TABLES, version
+
+
 class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
@@ -50,7 +94,8 @@ class Store:
         path = resolve_path(path_or_url)
         if not path.exists():
             if not create:
-                raise UserError("no run store here", path=str(path), field="store")
+                raise UserError("no run store here (the file does not exist; this command only reads one); "
+                                "check --store or $EMAUDIT_STORE", path=str(path), field="store")
             parent = path.parent if str(path.parent) else Path(".")
             if not parent.is_dir():
                 raise UserError("the store's folder does not exist", path=str(path), field="store")
@@ -60,15 +105,24 @@ class Store:
             raise UserError("cannot read and write the store (permission denied)", path=str(path), field="store")
         try:
             db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            ours, version = _marker(db)
             if version > SCHEMA_VERSION:
                 db.close()
                 raise UserError(f"this store has schema version {version}, newer than this emaudit understands "
                                 f"({SCHEMA_VERSION}); upgrade emaudit", path=str(path), field="store")
+            if not ours:
+                db.close()
+                raise UserError("not an emaudit run store (an SQLite database with other tables); "
+                                "use another --store path", path=str(path), field="store")
+            if version == 0 and not create:
+                db.close()
+                raise UserError("not an emaudit run store (an empty file)", path=str(path), field="store")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             migrate(db)
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except sqlite3.DatabaseError as e:
             raise UserError(f"not a usable run store: {e}", path=str(path), field="store") from None
         return cls(db, path)
@@ -93,10 +147,13 @@ class Store:
                 raise UserError(f"run {name!r} exists as a {existing.kind} run; pick another name", field="run")
             return existing
         stamp = now()
-        self.db.execute("INSERT INTO runs (name, kind, config_json, status, created_at, updated_at) "
+        # OR IGNORE: another process creating the same run at this moment wins, and this one resumes it.
+        self.db.execute("INSERT OR IGNORE INTO runs (name, kind, config_json, status, created_at, updated_at) "
                         "VALUES (?, ?, ?, 'created', ?, ?)", (name, kind, json.dumps(config), stamp, stamp))
         run = self.find_run(name)
         assert run is not None
+        if run.kind != kind:
+            raise UserError(f"run {name!r} exists as a {run.kind} run; pick another name", field="run")
         return run
 
     def find_run(self, name: str) -> Run | None:
@@ -226,6 +283,26 @@ class Store:
         self.db.execute("INSERT INTO errors (run_id, item_key, kind, message, created_at) VALUES (?, ?, ?, ?, ?)",
                         (run.id, key, kind, message[:2000], now()))
 
+    def save_judge_error(self, run: Run, key: str, metric: str, judge_id: str, kind: str, message: str) -> None:
+        self.db.execute("INSERT INTO judge_errors (run_id, item_key, metric, judge_id, kind, message, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (run.id, key, metric, judge_id, kind, message[:2000], now()))
+
+    def open_judge_errors(self, run: Run, judge_ids: Iterable[str]) -> dict[str, int]:
+        """Failed judge calls of these judges still without a judgement: latest reason -> count."""
+        ids = list(judge_ids)
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        counts: dict[str, int] = {}
+        for (kind,) in self.db.execute(
+                "SELECT e.kind FROM judge_errors e WHERE e.run_id = ? AND e.judge_id IN (" + marks + ") "
+                "AND e.id = (SELECT MAX(f.id) FROM judge_errors f WHERE f.run_id = e.run_id "
+                "AND f.item_key = e.item_key AND f.metric = e.metric AND f.judge_id = e.judge_id) "
+                "AND NOT EXISTS (SELECT 1 FROM judgements g WHERE g.item_key = e.item_key "
+                "AND g.metric = e.metric AND g.judge_id = e.judge_id)", (run.id, *ids)):
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
     def open_errors(self, run: Run) -> list[ErrorRow]:
         """The latest error of each item that still has no answer."""
         return [ErrorRow(*r) for r in self.db.execute(
@@ -310,6 +387,47 @@ class Store:
             return list(ids)
         judges = self.run_judges(run)
         return [judges[-1][0]] if judges else []
+
+    # ---- leases ------------------------------------------------------------------------------
+    def claim(self, work_keys: list[str], owner: str, ttl_s: float) -> bool:
+        """Lease every key to ``owner`` for ``ttl_s`` seconds, or none of them when another live owner holds one.
+
+        A lease held by a process of this host that has died counts as expired, so a re-run right after
+        ``kill -9`` asks again at once.
+        """
+        stamp = time.time()
+        marks = ", ".join("?" * len(work_keys))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for holder, expires in self.db.execute(
+                    f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall():
+                if holder != owner and expires > stamp and _alive(holder):
+                    self.db.execute("COMMIT")
+                    return False
+            self.db.executemany("INSERT OR REPLACE INTO leases VALUES (?, ?, ?)",
+                                [(k, owner, stamp + ttl_s) for k in work_keys])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return True
+
+    def release(self, work_keys: list[str], owner: str) -> None:
+        marks = ", ".join("?" * len(work_keys))
+        self.db.execute(f"DELETE FROM leases WHERE owner = ? AND work_key IN ({marks})", (owner, *work_keys))
+
+    def release_all(self, owner: str) -> None:
+        self.db.execute("DELETE FROM leases WHERE owner = ?", (owner,))
+
+    def leased_by_others(self, work_keys: list[str], owner: str) -> bool:
+        """Whether a live lease of another owner holds any of these keys."""
+        marks = ", ".join("?" * len(work_keys))
+        stamp = time.time()
+        return any(holder != owner and expires > stamp and _alive(holder) for holder, expires in self.db.execute(
+            f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall())
+
+    def has_answer(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM answers WHERE item_key = ?", (key,)).fetchone() is not None
 
     # ---- attachments -------------------------------------------------------------------------
     def attach(self, run: Run, kind: str, content: Any) -> None:

@@ -82,7 +82,8 @@ def _question(src: YamlSource, key: Key, data: dict[str, Any], suite_prompts: di
                                       tuple(TYPE_TO_KIND))]
     samples = DEFAULT_SAMPLES
     if "samples_per_paraphrase" in data:
-        samples = fields.positive_int(src, (*key, "samples_per_paraphrase"), data["samples_per_paraphrase"])
+        samples = fields.positive_int(src, (*key, "samples_per_paraphrase"), data["samples_per_paraphrase"],
+                                      most=fields.MAX_SAMPLES)
     if data.get("judge") is not None:
         fields.string(src, (*key, "judge"), data["judge"])
     prompts = own_prompts if own_prompts is not None else suite_prompts

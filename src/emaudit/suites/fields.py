@@ -66,9 +66,14 @@ def _first_bad_item(value: Any) -> int | None:
     return None
 
 
-def positive_int(src: YamlSource, key: Key, value: Any) -> int:
+MAX_SAMPLES = 100_000  # samples per paraphrase
+
+
+def positive_int(src: YamlSource, key: Key, value: Any, *, most: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise src.error(key, "must be a whole number of at least 1")
+    if most is not None and value > most:
+        raise src.error(key, f"must be at most {most:,} (got {value:,})")
     return value
 
 

@@ -113,7 +113,7 @@ def _optional_fields(src: YamlSource, key: Key, data: dict[str, Any]) -> dict[st
     if "system" in data:
         out["system"] = fields.optional_string(src, (*key, "system"), data["system"])
     if "samples" in data:
-        out["samples"] = fields.positive_int(src, (*key, "samples"), data["samples"])
+        out["samples"] = fields.positive_int(src, (*key, "samples"), data["samples"], most=fields.MAX_SAMPLES)
     if "judge_metrics" in data:
         out["judge_metrics"] = fields.string_list(src, (*key, "judge_metrics"), data["judge_metrics"])
     if "variant" in data:

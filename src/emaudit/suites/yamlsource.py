@@ -9,10 +9,9 @@ from typing import Any
 import yaml
 
 from ..errors import UserError
+from ..yaml_safety import parse_yaml
 
 Key = tuple[str | int, ...]
-# The C loader, where PyYAML was built with libyaml, is several times faster and gives the same marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def field_name(key: Key) -> str:
@@ -53,17 +52,7 @@ def read_yaml_source(path: str | Path) -> YamlSource:
         text = p.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as e:
         raise UserError(f"cannot read: {e}", path=str(path)) from None
-    loader = _LOADER(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise UserError(f"not valid YAML: {problem}", path=str(path), line=line) from None
-    finally:
-        loader.dispose()
+    node, data = parse_yaml(text, str(path))
     lines: dict[Key, int] = {(): 1}
     if node is not None:
         _walk(node, (), lines, str(path), set())

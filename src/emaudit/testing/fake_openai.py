@@ -37,6 +37,11 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+# Broken replies the server can give instead of a normal answer (``FakeConfig.fault``).
+FAULTS = ("content_null", "no_message", "no_choices", "nan_logprobs", "short_choices", "timeout", "reset",
+          "echo_key_401")
+RESET = -1  # a status that makes the server drop the connection without a reply
+
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
            500: "Internal Server Error", 503: "Service Unavailable"}
 
@@ -68,6 +73,10 @@ class FakeConfig:
     seed: int = 0
     keep_bodies: int = 10_000            # request bodies kept for /stats
     stream_delay: float = 0.0            # seconds between streamed chunks
+    fault: str | None = None             # a broken reply (FAULTS) for a share of chat requests
+    fault_rate: float = 1.0              # share of chat requests that get ``fault``
+    fault_count: int | None = None       # at most this many faulty replies, then the server heals
+    fault_sleep: float = 30.0            # seconds a ``timeout`` fault waits before answering
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -103,6 +112,8 @@ class FakeOpenAI:
         self.arrivals: deque[float] = deque(maxlen=self.config.keep_bodies)  # time.monotonic() per chat request
         self._schedule = list(self.config.schedule)
         self._rng = random.Random(self.config.seed)
+        self._fault_rng = random.Random(self.config.seed + 1)
+        self.faults_given = 0
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -114,6 +125,7 @@ class FakeOpenAI:
             "counts": [{"key": json.loads(k), "count": c} for k, c in self.counts.items()],
             "bodies": list(self.bodies),
             "arrivals": list(self.arrivals),
+            "faults_given": self.faults_given,
             "process_cpu_s": time.process_time(),  # the whole process's CPU (the server's own when run alone)
         }
 
@@ -193,6 +205,9 @@ class FakeOpenAI:
                 length = int(headers.get("content-length", "0") or 0)
                 body = await reader.readexactly(length) if length else b""
                 status, payload, extra = await self._route(method, path.split("?", 1)[0], headers, body)
+                if status == RESET:
+                    writer.transport.abort()
+                    return
                 close = headers.get("connection", "").lower() == "close"
                 if isinstance(payload, _Stream):
                     await self._write_stream(writer, payload, close)
@@ -279,6 +294,14 @@ class FakeOpenAI:
             status = 429 if roll < cfg.fail_429 else 500 if roll < cfg.fail_429 + cfg.fail_500 else 200
         if latency > 0:
             await asyncio.sleep(latency)
+        fault = self._pick_fault() if status == 200 else None
+        if fault == "timeout":
+            await asyncio.sleep(cfg.fault_sleep)
+        elif fault == "reset":
+            return RESET, None, {}
+        elif fault == "echo_key_401":
+            sent = headers.get("authorization", "").removeprefix("Bearer ")
+            return 401, _error(f"Incorrect API key provided: {sent}", "invalid_request_error"), {}
         if status == 429:
             extra = {"Retry-After": f"{cfg.retry_after:g}"} if cfg.retry_after is not None else {}
             return 429, _error("rate limited (fake)", "rate_limit_error"), extra
@@ -287,10 +310,19 @@ class FakeOpenAI:
                                   "invalid_request_error"), {}
         if rule is not None and rule.raw is not None:
             return 200, (_Stream([rule.raw.encode()]) if req.get("stream") else _Raw(rule.raw.encode())), {}
-        completion = self._completion(req, messages, text, rule)
+        completion = _break(self._completion(req, messages, text, rule), fault)
         if req.get("stream"):
             return 200, _Stream(_chunks(completion)), {}
         return 200, completion, {}
+
+    def _pick_fault(self) -> str | None:
+        cfg = self.config
+        if cfg.fault is None or (cfg.fault_count is not None and self.faults_given >= cfg.fault_count):
+            return None
+        if cfg.fault_rate < 1.0 and self._fault_rng.random() >= cfg.fault_rate:
+            return None
+        self.faults_given += 1
+        return cfg.fault
 
     def _completion(self, req: dict[str, Any], messages: list[dict[str, Any]], text: str,
                     rule: Rule | None) -> dict[str, Any]:
@@ -363,6 +395,27 @@ def _chunks(completion: dict[str, Any]) -> list[bytes]:
     return out
 
 
+def _break(body: dict[str, Any], fault: str | None) -> dict[str, Any]:
+    """The completion with the named fault applied (json.dumps writes NaN as the bare token NaN)."""
+    if fault == "content_null":
+        for c in body["choices"]:
+            c["message"]["content"] = None
+    elif fault == "no_message":
+        for c in body["choices"]:
+            del c["message"]
+    elif fault == "no_choices":
+        body["choices"] = []
+    elif fault == "nan_logprobs":
+        for c in body["choices"]:
+            for t in (c.get("logprobs") or {}).get("content") or []:
+                t["logprob"] = math.nan
+                for x in t.get("top_logprobs") or []:
+                    x["logprob"] = math.nan
+    elif fault == "short_choices":
+        body["choices"] = body["choices"][: max(1, len(body["choices"]) // 2)]
+    return body
+
+
 def _judge_logprobs(score: int, k: int) -> dict[str, Any]:
     """Most mass on ``score``, the rest on its neighbours and one non-number token."""
     candidates = [(str(score), 0.6)]
@@ -394,12 +447,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--judge-trigger", default="rate", help="prompts containing this get a number answer")
     p.add_argument("--api-key", default=None, help="require this bearer key")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--fault", choices=FAULTS, help="a broken reply for a share of chat requests")
+    p.add_argument("--fault-rate", type=float, default=1.0, help="share of chat requests that get --fault")
     p.add_argument("--schedule", default="", help="statuses for the first requests, e.g. 429,429,500,200")
     p.add_argument("--settings", help="a YAML/JSON file of FakeConfig fields, e.g. rules: [{contains: x, answer: y}]")
     args = p.parse_args(argv)
     config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
-                        api_key=args.api_key, seed=args.seed,
+                        api_key=args.api_key, seed=args.seed, fault=args.fault, fault_rate=args.fault_rate,
                         schedule=[int(x) for x in args.schedule.split(",") if x.strip()])
     if args.settings:
         import yaml
