@@ -17,6 +17,7 @@ from ..engine import Job, Progress, Scheduler
 from ..errors import ModelError
 from ..models import ChatRequest, ChatResponse, Model, get_model
 from ..store import Run, Store, WorkItem
+from ..store.lifecycle import heartbeat
 
 
 @dataclass
@@ -68,6 +69,7 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
     jobs, keys_of_job = group_jobs(items, model, options.n_per_request)
 
     def on_done(job: Job, response: ChatResponse) -> None:
+        heartbeat(store, run)
         keys = keys_of_job[job.key]
         stats.prompt_tokens += response.usage.prompt_tokens
         stats.completion_tokens += response.usage.completion_tokens

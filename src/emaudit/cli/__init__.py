@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "generate", "runs", "export", "suites",
     "audit", "analyze", "rescore", "import_cmd", "judge_cmd",
     "data_cmd", "dataset_cmd", "finetune_cmd", "experiment_cmd",
-    "report_cmd", "view_cmd",
+    "report_cmd", "view_cmd", "store_cmd",
 ]
 
 
@@ -33,11 +33,14 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 COMMAND_NAMES = {"generate", "runs", "export", "suites", "audit", "analyze", "rescore", "import", "judge", "data",
-                 "dataset", "finetune", "experiment", "report", "compare", "view"}
+                 "dataset", "finetune", "experiment", "report", "compare", "view", "store"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="emaudit", description="Audit fine-tuned models for emergent misalignment.")
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"emaudit {__version__}")
     parser.add_argument("--store", default=os.environ.get("EMAUDIT_STORE", "emaudit.db"),
                         help="run store: a SQLite path or sqlite:/// URL (default: emaudit.db, or $EMAUDIT_STORE)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)

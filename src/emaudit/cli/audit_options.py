@@ -91,8 +91,9 @@ def _finite(value: object) -> object:
 
 def print_budget(budget: dict) -> None:
     """The budget-judging estimates next to what the strong judge alone would give."""
-    from rich.console import Console
     from rich.table import Table
+
+    from ..report.console import make_console
 
     table = Table(title=f"budget judging: {budget['label']}; strong judge {budget['strong_judge']} on "
                         f"{budget['per_role']} answers per role ({budget['method']})")
@@ -109,4 +110,4 @@ def print_budget(budget: dict) -> None:
         row(name, d)
     if "difference" in budget:
         row("candidate - base", budget["difference"])
-    Console().print(table)
+    make_console().print(table)

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import UserError
+from ..userfiles import read_text
 from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
 
 
@@ -86,10 +87,9 @@ class MockModel(Model):
 def from_spec(rest: str, **_: Any) -> MockModel:
     if rest.startswith("file:"):
         path = Path(rest[5:])
-        if not path.is_file():
-            raise UserError("mock script file not found", path=str(path), field="model")
+        text = read_text(path, field="model")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(text)
         except yaml.YAMLError as e:
             line = e.problem_mark.line + 1 if getattr(e, "problem_mark", None) else None  # type: ignore[attr-defined]
             raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", path=str(path), line=line) from None

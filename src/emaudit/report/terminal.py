@@ -8,6 +8,7 @@ from rich.table import Table
 
 from ..analysis.result import AuditResult
 from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
+from .console import make_console
 
 
 def question_table(result: AuditResult) -> Table:
@@ -49,7 +50,7 @@ def health_table(result: AuditResult) -> Table:
 
 
 def render(result: AuditResult, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     console.print(question_table(result))
     console.print(health_table(result))
     v = result.verdict

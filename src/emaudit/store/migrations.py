@@ -106,7 +106,22 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m003_run_owners(db: sqlite3.Connection) -> None:
+    """Which process is working on a run, so that a run whose process died reads "interrupted"."""
+    _script(
+        db,
+        """
+        CREATE TABLE run_owners (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m003_run_owners]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
