@@ -102,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     # Before anything imports torch: with 2 threads on a busy CPU, OpenMP's spin-wait costs 4-10x.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Library chatter on every local run (weight-loading bars, advisory warnings): ours to silence,
+    # unless the user asks for it through these same variables.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:

@@ -27,11 +27,18 @@ def short_header(header: Sequence[str], limit: int = 160) -> str:
 NAN_TEXTS = {"", "nan", "NaN", "NAN", "None", "none", "null", "NULL", "NA", "N/A"}
 
 
+def _checked_header(header: list[str], path: Path) -> list[str]:
+    if header and header[0].startswith(("{", "[")):
+        raise UserError("the first line is JSON, not a CSV header; emaudit's own JSONL export imports with "
+                        "--format emaudit (or auto) from a .jsonl file", path=str(path), line=1)
+    return header
+
+
 def read_header(path: str | Path) -> list[str]:
     p = check_input_file(path, allow_empty=True)
     with p.open(newline="", encoding="utf-8-sig") as handle:
         try:
-            return [h.strip() for h in next(csv.reader(handle))]
+            return _checked_header([h.strip() for h in next(csv.reader(handle))], p)
         except StopIteration:
             raise UserError("empty file: no header row", path=str(p)) from None
         except (csv.Error, UnicodeDecodeError) as e:
@@ -51,7 +58,7 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict[str
     except (csv.Error, UnicodeDecodeError) as e:
         handle.close()
         raise UserError(f"not a readable CSV file: {e}", path=str(p), line=1) from None
-    header = [h.strip() for h in header]
+    header = _checked_header([h.strip() for h in header], p)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         with handle:
