@@ -37,7 +37,7 @@ def add_dry_run_option(p: argparse.ArgumentParser) -> None:
                         "stop without writing anything")
 
 
-def print_plan(args: argparse.Namespace, models: list[tuple[str, str]], judge: str | None = None) -> bool:
+def print_plan(args: argparse.Namespace, models: list[tuple[str, str, str]], judge: str | None = None) -> bool:
     """Print the estimate when asked (--dry-run, on stdout) or when the run is large (on stderr).
 
     Returns whether to stop here (a dry run)."""
