@@ -104,7 +104,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  model     {m['spec']} ({m['role']})")
     for suite in s.get("suites", []):
         print(f"  suite     {suite['name']} ({suite['questions']} questions)")
-    print(f"  samples   {s.get('samples') or 'each question its own'}; generation {json.dumps(s.get('generation'))}")
+    for imported in s.get("imports", []):
+        print(f"  imported  {imported.get('file')} ({imported.get('rows')} rows, format {imported.get('format')})")
+    if "generation" in s:
+        print(f"  samples   {s.get('samples') or 'each question its own'}; generation {json.dumps(s['generation'])}")
     if "judge" in s:
         print(f"  judge     {s['judge'].get('model')} (asked for)")
     for j in info["judges"]:
