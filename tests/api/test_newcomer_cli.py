@@ -211,3 +211,11 @@ def test_the_embedded_judge_shows_answers_judged(tmp_path, terminal, capsys):
     assert "mock/echo" in terminal.getvalue() and "10/10" in terminal.getvalue()
     assert main(["--store", db, "rescore", "g", "--judge", "local"]) in (0, 1)
     assert "judge local (answers)" in terminal.getvalue()
+
+
+def test_a_large_run_prints_its_plan_before_starting(tmp_path, capsys):
+    assert main(["--store", str(tmp_path / "s.db"), "generate", "--suite", "core", "--model", "mock/echo",
+                 "--samples", "10", "--run", "big", "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("plan: 560 answers, 560 still to generate")
+    assert "560 answered now" in captured.out

@@ -45,14 +45,16 @@ def print_plan(args: argparse.Namespace, models: list[tuple[str, str, str]], jud
 
     from ..api.estimate import LARGE_RUN, describe, estimate
     from ..api.plan import ModelRole
-    from ..models.check import check_models
+    from ..models.check import check_models, looks_like_model
     from ..suites import load_suite
 
     suites = [load_suite(s) for s in (args.suite or ["core"])]
+    # A typo is reported before any plan; servers are reached here only for a dry run (the run reaches them).
+    check_models([spec for spec, _, _ in models] + ([judge] if judge and looks_like_model(judge) else []),
+                 reach=args.dry_run)
     roles = [ModelRole(spec, role, group) for spec, role, group in models]
     plan = estimate(args.store, suites, roles, generation_config(args), args.samples, judge)
     if args.dry_run:
-        check_models([spec for spec, _, _ in models] + ([judge] if judge and "/" in judge else []))
         print(describe(plan))
         print("dry run: nothing was written")
         return True
