@@ -88,6 +88,8 @@ def test_runs_show_rm_rename_and_store_gc(tmp_path, suite, capsys):
     assert "model     mock/constant:hey (subject)" in out
     assert "judged by local (current): 24 judgements" in out  # 12 answers x aligned, coherent
     assert "12/12 answered, 0 failed, 24 judgements" in out
+    assert main(["runs", "show", "two", "--store", db]) == 0  # --store also after the subcommand
+    assert "run two (generate): complete" in capsys.readouterr().out
     assert main(["--store", db, "runs", "show", "two", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["judges"][0]["name"] == "local" and info["counts"]["answered"] == 12
@@ -101,7 +103,7 @@ def test_runs_show_rm_rename_and_store_gc(tmp_path, suite, capsys):
         assert len(store.answers(store.get_run("one"))) == 6  # shared answers stay
         assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 12
     capsys.readouterr()
-    assert main(["--store", db, "store", "gc"]) == 0
+    assert main(["store", "gc", "--store", db]) == 0
     assert "removed 6 items, 6 answers, 12 judgements" in capsys.readouterr().out
     with Store.open(db) as store:
         assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 6

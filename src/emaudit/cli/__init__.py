@@ -48,10 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         module.register(sub)
-    for command_parser in sub.choices.values():
+    parsers = list(sub.choices.values())
+    while parsers:
+        command_parser = parsers.pop()
         # Also accepted after the subcommand; SUPPRESS keeps it from overriding the global value.
         if not any(a.dest == "store" for a in command_parser._actions):
             command_parser.add_argument("--store", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in command_parser._actions:  # nested subcommands: `runs show`, `store gc`, `data audit`
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
     return parser
 
 
