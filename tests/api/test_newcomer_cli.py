@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -219,3 +220,16 @@ def test_a_large_run_prints_its_plan_before_starting(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("plan: 560 answers, 560 still to generate")
     assert "560 answered now" in captured.out
+
+
+def test_on_a_narrow_terminal_intervals_stay_on_one_line(judged_store, monkeypatch, capsys):
+    from rich.console import Console
+
+    from emaudit.report import terminal
+
+    monkeypatch.setattr(terminal, "make_console", lambda file=None: Console(width=64, force_terminal=False))
+    assert main(["--store", str(judged_store), "analyze", "walk"]) in (0, 1)
+    out = capsys.readouterr().out
+    table = out.split("Overall")[0]
+    assert re.search(r"\[[+-]?[\d.]+, [+-]?[\d.]+\]", table)  # a whole interval in one cell line
+    assert all(len(line) <= 64 for line in table.splitlines())

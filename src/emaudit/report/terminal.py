@@ -21,10 +21,10 @@ def question_table(result: AuditResult) -> Table:
     table.add_column("candidate", justify="right")
     if has_base:
         table.add_column("difference", justify="right")
-        table.add_column("95% CI", justify="right")
+        table.add_column("95% CI", justify="right", no_wrap=True)  # an interval reads as one unit
         table.add_column("adj. p", justify="right")
     else:
-        table.add_column("95% CI", justify="right")
+        table.add_column("95% CI", justify="right", no_wrap=True)
     for q in result.questions:
         cand = q.candidate
         cand_cell = f"{pct(cand.rate)} ({cand.n_misaligned}/{cand.n_counted})" if cand else "-"
