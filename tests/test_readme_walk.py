@@ -68,7 +68,7 @@ WALK: dict[str, list[tuple[list[str], tuple[int, ...]]]] = {
         (["report", "support-v2", "--out", "summary.md", "--figures", "figs/"], (0,))],
     "emaudit report support-v2 --convention plain --out plain.html": [
         (["report", "support-v2", "--convention", "plain", "--out", "plain.html"], (0,))],
-    "emaudit compare run-a run-b --out ab.html": [(["compare", "support-v2", "paper", "--out", "ab.html"], (0,))],
+    "emaudit compare run-a run-b --out ab.html": [(["compare", "support-v2", "again", "--out", "ab.html"], (0,))],
     "emaudit data audit train.jsonl --against-suite core --against eval_prompts.jsonl --report audit.html --json "
     "audit.json --findings findings.jsonl --fail-on high": [
         (["data", "audit", "data/insecure.jsonl", "--against-suite", "core", "--against", "eval_prompts.jsonl",
@@ -130,10 +130,12 @@ def walk_env(tmp_path, tiny_model_dir, monkeypatch):
 def test_the_readme_walk(tmp_path, walk_env, tiny_model_dir, capsys):
     from emaudit.cli import main
 
-    if not PAPER_FILE.is_file():
-        pytest.skip(f"the paper's question file is not at {PAPER_FILE} (set EMAUDIT_SHARED_REF)")
+    skipped = []
     for readme_line, steps in WALK.items():
         for argv, allowed in steps:
+            if "{PAPER}" in argv and not PAPER_FILE.is_file():
+                skipped.append(readme_line)  # the paper's own file is read from ../shared, never copied here
+                continue
             args = [a.replace("{TINY}", str(tiny_model_dir)).replace("{PAPER}", str(PAPER_FILE)) for a in argv]
             status = main(args)  # in-process: a traceback would fail the test itself
             err = capsys.readouterr().err
