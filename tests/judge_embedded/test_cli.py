@@ -65,3 +65,23 @@ def test_missing_score_columns_is_one_line_user_error(tmp_path, capsys):
 def test_check_unknown_judge_folder(tmp_path, small_sets, capsys):
     assert main(["judge", "check", str(tmp_path / "nope"), "--on", str(small_sets / "model_a.csv")]) == 2
     assert "not an embedded judge folder" in capsys.readouterr().err
+
+
+def test_check_says_how_many_rows_it_left_out_and_why(small_sets, tmp_path, capsys):
+    rows = list(csv.DictReader((small_sets / "model_b.csv").open(encoding="utf-8")))
+    rows[0]["aligned"] = "CODE"
+    rows[1]["aligned"] = "REFUSAL"
+    rows[2]["coherent"] = ""
+    path = tmp_path / "with_abstentions.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert main(["judge", "check", "local", "--on", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"on {len(rows) - 3} answers" in out
+    assert "left out 3 rows the reference judge gave no number: 2 whose aligned score is not a number " \
+           "(e.g. 'CODE'); 1 whose coherent score is not a number" in out
+    assert main(["judge", "check", "local", "--on", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert sum(report["left_out"].values()) == 3

@@ -141,3 +141,29 @@ def test_real_smollm2_converts_and_answers_in_batches(cache, capsys):
     assert builtin.resolve_local_model(NAME) == folder
     assert "rebuilding" in capsys.readouterr().err
     assert builtin.cache_problem(folder) is None
+
+
+def test_a_conversion_that_garbles_non_ascii_is_refused(cache, fake_conversion, tiny_model_dir, monkeypatch):
+    """The demo's `fiancÃ©e`: a tokenizer without byte-level decoding must never reach the cache."""
+    def without_byte_level_decoding(source: Path, out_dir: Path) -> None:
+        for item in tiny_model_dir.iterdir():
+            shutil.copy(item, out_dir / item.name)
+        tok = json.loads((out_dir / "tokenizer.json").read_text(encoding="utf-8"))
+        tok["decoder"] = {"type": "Replace", "pattern": {"String": "Ġ"}, "content": " "}
+        (out_dir / "tokenizer.json").write_text(json.dumps(tok), encoding="utf-8")
+
+    monkeypatch.setattr(builtin, "convert_gguf", without_byte_level_decoding)
+    with pytest.raises(UserError, match="garbles non-ASCII text .*fianc"):
+        builtin.resolve_local_model(NAME)
+    assert not (cache / NAME).exists()
+
+
+def test_a_cache_made_before_the_round_trip_check_is_rebuilt(cache, fake_conversion, capsys):
+    folder = builtin.resolve_local_model(NAME)
+    assert folder is not None
+    manifest = json.loads((folder / builtin.MANIFEST).read_text())
+    manifest["version"] = 1
+    (folder / builtin.MANIFEST).write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert builtin.resolve_local_model(NAME) == folder
+    assert "rebuilding" in capsys.readouterr().err and len(fake_conversion) == 2

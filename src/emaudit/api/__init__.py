@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..models.base import GenerationConfig
+from ..models.check import check_models
 from ..store import Run, Store
 from ..suites import Suite, load_suite
 from .export import export_rows, export_run
@@ -76,8 +77,10 @@ def generate(store: Store, name: str, suites: list[str | Suite], models: list[st
     specs = [r.spec for r in roles]
     if len(set(specs)) != len(specs):
         raise UserError("the same model is named twice", field="model")
+    engine = engine or EngineOptions()
+    check_models(specs, **engine.model_options)
     run = prepare_run(store, name, "generate", loaded, roles, config or GenerationConfig(), samples)
-    return GenerateResult(run, run_pending(store, run, engine or EngineOptions()), len(store.items(run)))
+    return GenerateResult(run, run_pending(store, run, engine), len(store.items(run)))
 
 
 def run_pending(store: Store, run: Run, engine: EngineOptions) -> GenerateStats:

@@ -16,8 +16,10 @@ from ..analysis.result import AuditResult
 from ..analysis.sequential import SETTLED, sequential_decision
 from ..errors import UserError
 from ..models.base import GenerationConfig
+from ..models.check import check_models, looks_like_model
 from ..store import Run, Store, WorkItem
 from ..suites import Suite, load_suite
+from ..userfiles import read_text
 from .generate import EngineOptions, GenerateStats, generate_pending
 from .judging import JudgeSpec, JudgeStats, current_judge_ids, judge_run
 from .plan import ModelRole
@@ -87,10 +89,12 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
              "analysis": {"convention": convention.to_dict(), "alpha": settings.alpha,
                           "min_effect": settings.min_effect},
              "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
-    run = prepare_run(store, name, "audit", loaded, roles(base, candidates), config or GenerationConfig(),
-                      samples, extra)
-    for kind, path in (attachments or {}).items():
-        store.attach(run, kind, read_attachment(path))
+    model_roles = roles(base, candidates)
+    check_models([m.spec for m in model_roles] + judge_models(judge), **engine.model_options)
+    attached = {kind: read_attachment(path) for kind, path in (attachments or {}).items()}
+    run = prepare_run(store, name, "audit", loaded, model_roles, config or GenerationConfig(), samples, extra)
+    for kind, content in attached.items():
+        store.attach(run, kind, content)
     for cand in candidates:
         canary = _adapter_canaries(cand)
         if canary is not None and "canaries" not in (attachments or {}):
@@ -124,13 +128,15 @@ def _merged(a: JudgeStats, b: JudgeStats) -> JudgeStats:
     return a
 
 
+def judge_models(judge: JudgeSpec) -> list[str]:
+    """The model strings a judge calls (none for the embedded judges)."""
+    return [judge.model] if looks_like_model(judge.model) else []
+
+
 def read_attachment(path: str | Path) -> Any:
     """A JSON file, or a JSONL file as a list of records."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"cannot read: {e}", path=str(p)) from None
+    text = read_text(p)
     try:
         if p.suffix == ".jsonl":
             return [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -320,6 +326,7 @@ def rescore(store: Store, name: str, judge: JudgeSpec | list[JudgeSpec], engine:
     from .panel import judge_panel
 
     run = store.get_run(name)
+    check_models(judge_models(judge), **(engine.model_options if engine else {}))
     settings = settings or _settings_of(run)
     skip = _skip_rule(settings.convention_obj()) if settings.skip_excluded else None
     judge_ids, stats = judge_panel(store, run, judge if isinstance(judge, list) else [judge],

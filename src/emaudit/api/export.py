@@ -15,6 +15,24 @@ EXPORT_COLUMNS = ["run", "model", "role", "group", "suite", "question_id", "cate
                   "paraphrase_index", "sample_index", "system", "question", "answer", "finish_reason",
                   "prompt_tokens", "completion_tokens", "created_at", "item_key"]
 FORMATS = ("jsonl", "csv", "parquet")
+IMPORTED_PREFIX = "import/"  # imported answers' model strings; exported as the file named them
+
+
+EXTENSIONS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+              ".pq": "parquet"}
+
+
+def format_for(out: str | None, fmt: str | None) -> str:
+    """The format asked for, else the one the output file's extension names, else JSONL."""
+    if fmt:
+        return fmt
+    if not out or out == "-":
+        return "jsonl"
+    suffix = Path(out).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise UserError(f"cannot tell the format from the extension {suffix or '(none)'!r}; name the file "
+                        ".jsonl, .csv or .parquet, or pass --format", path=out, field="out")
+    return EXTENSIONS[suffix]
 
 
 def export_rows(store: Store, run: Run, judge_id: str | None = None) -> list[dict[str, Any]]:
@@ -33,7 +51,7 @@ def export_rows(store: Store, run: Run, judge_id: str | None = None) -> list[dic
     for a in store.answers(run):
         it = a.item
         row: dict[str, Any] = {
-            "run": run.name, "model": it.model_spec, "role": it.role, "group": it.group, "suite": it.suite,
+            "run": run.name, "model": it.model_spec.removeprefix(IMPORTED_PREFIX), "role": it.role, "group": it.group, "suite": it.suite,
             "question_id": it.question_id, "category": it.category, "variant": it.variant,
             "paraphrase_index": it.paraphrase_index, "sample_index": it.sample_index,
             "system": it.system_prompt, "question": it.question_text, "answer": a.text,

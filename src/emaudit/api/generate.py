@@ -18,6 +18,7 @@ from ..errors import error_reason
 from ..models import ChatRequest, ChatResponse, Model, get_model
 from ..report.redact import scrub_document
 from ..store import Run, Store, WorkItem
+from ..store.lifecycle import heartbeat
 from .leases import run_leased
 
 
@@ -70,6 +71,7 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
     jobs, keys_of_job = group_jobs(items, model, options.n_per_request)
 
     def on_done(job: Job, response: ChatResponse) -> None:
+        heartbeat(store, run)
         keys = keys_of_job[job.key]
         stats.prompt_tokens += response.usage.prompt_tokens
         stats.completion_tokens += response.usage.completion_tokens

@@ -147,7 +147,7 @@ class EmbeddedJudgeRunner:
         return spec
 
     def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
-            stats: JudgeStats) -> None:
+            stats: JudgeStats, progress: Progress | None = None) -> None:
         todo = []
         for r in rows:
             done = [store.has_judgement(r.key, m, self.judge_id)
@@ -155,6 +155,7 @@ class EmbeddedJudgeRunner:
             stats.already_done += sum(done)
             if not all(done):
                 todo.append(r)
+        bar = progress.bar(f"judge {self.name} (answers)", len(todo)) if progress is not None and todo else None
         for start in range(0, len(todo), 64):
             chunk = todo[start:start + 64]
             scores = self.judge.score([r.item.question_text for r in chunk], [r.text for r in chunk])
@@ -165,6 +166,8 @@ class EmbeddedJudgeRunner:
                     value = float(scores[metric][i])
                     if not store.has_judgement(r.key, metric, self.judge_id) and store.save_judgement(Judgement(r.key, metric, self.judge_id, value, None, "embedded")):
                         stats.judged += 1
+            if bar is not None:
+                bar.advance(len(chunk))
 
 
 def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], Judge]:
@@ -221,7 +224,8 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
         local = EmbeddedJudgeRunner(embedded)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())
-        local.run(store, run, rows, plan, stats)
+        with Progress(enabled=None if engine.progress else False) as progress:
+            local.run(store, run, rows, plan, stats, progress)
         if unsupported:
             stats.errors["metric not supported by the embedded judge: " + ", ".join(unsupported)] = 1
         return [local.judge_id], stats

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..store import Store
-from .audit import analyze_run, answer_scores, judge_failures, settings_for
+from .audit import analyze_run, judge_failures, scores_by_key, settings_for
 from .export import export_rows
 from .judges import run_judge_records
 
@@ -41,19 +41,20 @@ def load_report_inputs(store: Store, run_name: str, convention: str | None = Non
     summary = store.summary(run)
     settings = settings_for(run, convention)
     result_json: dict[str, Any] | None = None
-    labels: dict[tuple[str, str, str], tuple[str, str]] = {}
-    if answer_scores(store, run):
+    labels: dict[str, tuple[str, str]] = {}
+    scored = scores_by_key(store, run)
+    if scored:
         try:
             result = analyze_run(store, run, settings)
             result_json = result.to_dict()
         except UserError:
             result_json = None
         conv = settings.convention_obj()
-        for r in answer_scores(store, run):
-            labels[(r.model, r.question_id, r.answer_text)] = conv.classify(r.aligned, r.coherent, r.variant)
+        for key, r in scored.items():
+            labels[key] = conv.classify(r.aligned, r.coherent, r.variant)
     answers = []
     for row in export_rows(store, run):
-        label = labels.get((row["model"], row["question_id"], row["answer"]))
+        label = labels.get(row["item_key"])
         if label is not None:
             row["label"], row["label_reason"] = label
         answers.append(row)

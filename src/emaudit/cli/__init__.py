@@ -13,6 +13,7 @@ import importlib
 import os
 import sqlite3
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,7 +23,7 @@ COMMAND_MODULES = [
     "generate", "runs", "export", "suites",
     "audit", "analyze", "rescore", "import_cmd", "judge_cmd",
     "data_cmd", "dataset_cmd", "finetune_cmd", "experiment_cmd",
-    "report_cmd", "view_cmd", "guard_cmd",
+    "report_cmd", "view_cmd", "guard_cmd", "store_cmd",
 ]
 
 
@@ -34,21 +35,29 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 COMMAND_NAMES = {"generate", "runs", "export", "suites", "audit", "analyze", "rescore", "import", "judge", "data",
-                 "dataset", "finetune", "experiment", "report", "compare", "view", "guard"}
+                 "dataset", "finetune", "experiment", "report", "compare", "view", "guard", "store"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="emaudit", description="Audit fine-tuned models for emergent misalignment.")
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"emaudit {__version__}")
     parser.add_argument("--store", default=os.environ.get("EMAUDIT_STORE", "emaudit.db"),
                         help="run store: a SQLite path or sqlite:/// URL (default: emaudit.db, or $EMAUDIT_STORE)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         module.register(sub)
-    for command_parser in sub.choices.values():
+    parsers = list(sub.choices.values())
+    while parsers:
+        command_parser = parsers.pop()
         # Also accepted after the subcommand; SUPPRESS keeps it from overriding the global value.
         if not any(a.dest == "store" for a in command_parser._actions):
             command_parser.add_argument("--store", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in command_parser._actions:  # nested subcommands: `runs show`, `store gc`, `data audit`
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
     return parser
 
 
@@ -100,6 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     # Before anything imports torch: with 2 threads on a busy CPU, OpenMP's spin-wait costs 4-10x.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Library chatter on every local run (weight-loading bars, advisory warnings): ours to silence,
+    # unless the user asks for it through these same variables.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    for library in ("transformers", "peft", "torch"):  # deprecation notices a user cannot act on
+        warnings.filterwarnings("ignore", category=FutureWarning, module=library)
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=library)
     argv = list(sys.argv[1:] if argv is None else argv)
     args: argparse.Namespace | None = None
     try:

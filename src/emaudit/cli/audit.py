@@ -15,7 +15,15 @@ from .audit_options import (
     judge_specs,
 )
 from .numbers import MAX_SAMPLES, whole
-from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
+from .options import (
+    add_dry_run_option,
+    add_engine_options,
+    add_generation_options,
+    engine_options,
+    generation_config,
+    open_store,
+    print_plan,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_generation_options(p)
     add_engine_options(p)
     add_analysis_options(p)
+    add_dry_run_option(p)
     add_config_option(p)
     p.set_defaults(func=run)
 
@@ -58,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
                              coherent_threshold=args.coherent_threshold, alpha=args.alpha,
                              min_effect=args.min_effect, skip_excluded=args.skip_excluded,
                              sequential=args.sequential, sequential_round=args.sequential_round)
+    models = [(args.base, "base", "base")] + [(c, "candidate", "candidate") for c in args.candidate]
+    if print_plan(args, models, (args.judge or ["local"])[0]):
+        return 0
     store = open_store(args)
     outcome = audit(store, args.run, args.base, args.candidate, args.suite or ["core"],
                     judge_specs(args), generation_config(args), args.samples, engine_options(args),

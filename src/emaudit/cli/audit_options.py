@@ -19,9 +19,9 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("judge")
     g.add_argument("--judge", action="append",
                    help="judge model spec, 'local' for the embedded offline judge (default), 'local-lm' "
-                   "(experimental: adds SmolLM2-135M hidden states, 12x slower), or a folder written by "
-                   "`emaudit judge fit`; repeat for a panel: every answer judged by each, verdicts side by side "
-                   "(docs/judge.md#judge-panels)")
+                   "(experimental: adds SmolLM2-135M hidden states, 11 times slower: 8 vs 90 answers/s, "
+                   "benchmarks/README.md), or a folder written by `emaudit judge fit`; repeat for a panel: every "
+                   "answer judged by each, verdicts side by side (docs/judge.md#judge-panels)")
     g.add_argument("--judge-mode", default="auto", choices=["auto", "logprob", "text"],
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=whole(1, 100), default=1, help="text judges: replies averaged per score")

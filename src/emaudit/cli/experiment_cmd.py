@@ -11,7 +11,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("experiment", help="run a fine-tuning experiment described in a YAML file")
     p.add_argument("file", help="experiment YAML (see experiments/*.yaml)")
     p.add_argument("--no-audit", action="store_true", help="train only; skip the audits")
-    p.add_argument("--out", default=None, help="override the experiment's output folder")
+    p.add_argument("--out", "-o", default=None, help="override the experiment's output folder")
     add_config_option(p)
     p.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", required=True, help="base model: hf/smollm2-135m-instruct, hf/<folder> or a folder")
     p.add_argument("--data", help="chat JSONL to train on, or 'benign' for the built-in benign set")
     p.add_argument("--recipe", default="cpu-small", help="paper-lora | rank1-organism | cpu-small | a YAML file")
-    p.add_argument("--out", required=True, help="run folder (checkpoints, adapter/, canary.jsonl)")
+    p.add_argument("--out", "-o", required=True, help="run folder (checkpoints, adapter/, canary.jsonl)")
     p.add_argument("--seed", type=int, default=None, help="overrides the recipe's seed")
     p.add_argument("--max-steps", type=whole(1, 10_000_000), default=None, help="stop after this many optimizer steps")
     p.add_argument("--limit", type=whole(1, 1_000_000_000), default=None, help="use only the first N examples")

@@ -6,7 +6,15 @@ import argparse
 import sys
 
 from . import add_config_option
-from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
+from .options import (
+    add_dry_run_option,
+    add_engine_options,
+    add_generation_options,
+    engine_options,
+    generation_config,
+    open_store,
+    print_plan,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run", required=True, help="run name in the store")
     add_generation_options(p)
     add_engine_options(p)
+    add_dry_run_option(p)
     add_config_option(p)
     p.set_defaults(func=run)
 
@@ -23,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..api import generate
 
+    if print_plan(args, [(m, "subject", m) for m in args.model]):
+        return 0
     store = open_store(args)
     result = generate(store, args.run, args.suite or ["core"], args.model, generation_config(args), args.samples,
                       engine_options(args))

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_config_option(fit)
     fit.add_argument("--from", dest="from_csv", nargs="+", required=True, metavar="CSV",
                      help="judged CSV(s) with question, answer (or response), aligned, coherent columns")
-    fit.add_argument("--out", required=True, help="folder to write the judge to (small .npz + .json files)")
+    fit.add_argument("--out", "-o", required=True, help="folder to write the judge to (small .npz + .json files)")
     fit.add_argument("--with-labelled-set", action="store_true",
                      help="also train on emaudit's own labelled set (about 2,000 answers)")
     fit.add_argument("--C", dest="c", type=real(0, 1e6, above=True), default=None, help="inverse regularisation of the heads")
@@ -39,6 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_fit(args: argparse.Namespace) -> int:
     from ..judge.embedded.fit import DEFAULT_C, fit_csvs
+    from ..userfiles import check_input_file
+
+    for path in args.from_csv:
+        check_input_file(path, field="--from")
 
     judge, n = fit_csvs(args.from_csv, args.out, include_labelled=args.with_labelled_set,
                         c=args.c if args.c is not None else DEFAULT_C, seed=args.seed, threads=args.threads)
@@ -52,7 +56,10 @@ def run_fit(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from ..judge.embedded import EmbeddedJudge
     from ..judge.embedded.check import check_csvs, format_report
+    from ..userfiles import check_input_file
 
+    for path in args.on:
+        check_input_file(path, field="--on")
     judge = EmbeddedJudge.load(args.judge, threads=args.threads)
     report = check_csvs(judge, args.on)
     print(json.dumps(report, indent=2) if args.json else format_report(report))

@@ -33,6 +33,38 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
+def add_dry_run_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan (answers, judge calls, time for local models, cost for priced APIs) and "
+                        "stop without writing anything")
+
+
+def print_plan(args: argparse.Namespace, models: list[tuple[str, str, str]], judge: str | None = None) -> bool:
+    """Print the estimate when asked (--dry-run, on stdout) or when the run is large (on stderr).
+
+    Returns whether to stop here (a dry run)."""
+    import sys
+
+    from ..api.estimate import LARGE_RUN, describe, estimate
+    from ..api.plan import ModelRole
+    from ..models.check import check_models, looks_like_model
+    from ..suites import load_suite
+
+    suites = [load_suite(s) for s in (args.suite or ["core"])]
+    # A typo is reported before any plan; servers are reached here only for a dry run (the run reaches them).
+    check_models([spec for spec, _, _ in models] + ([judge] if judge and looks_like_model(judge) else []),
+                 reach=args.dry_run)
+    roles = [ModelRole(spec, role, group) for spec, role, group in models]
+    plan = estimate(args.store, suites, roles, generation_config(args), args.samples, judge)
+    if args.dry_run:
+        print(describe(plan))
+        print("dry run: nothing was written")
+        return True
+    if plan.to_answer > LARGE_RUN:
+        print(describe(plan), file=sys.stderr)
+    return False
+
+
 def generation_config(args: argparse.Namespace) -> GenerationConfig:
     from ..errors import UserError
     from ..models.base import GenerationConfig

@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--figure-format", default="png,svg", help="figure formats, comma-separated (default png,svg)")
     p.add_argument("--max-answers", type=whole(0, 10_000_000), default=1000,
                    help="at most this many answers in the answer table (misaligned first; default 1000)")
+    p.add_argument("--convention", choices=["betley", "model-organisms", "plain"],
+                   help="count answers under this convention (default: the run's own)")
     add_config_option(p)
     p.set_defaults(func=run)
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_store(store_path(args))
     try:
-        result, meta, answers, extras = load_inputs(store, args.run)
+        result, meta, answers, extras = load_inputs(store, args.run, args.convention)
     finally:
         store.close()
     out = args.out or f"{args.run}.html"
@@ -77,6 +79,18 @@ def run_compare(args: argparse.Namespace) -> int:
         b = load_inputs(store, args.run_b)
     finally:
         store.close()
+    suites_a, suites_b = _suites(a[1]), _suites(b[1])
+    if suites_a != suites_b:
+        print(f"emaudit compare: warning: the runs asked different questions ({args.run_a}: "
+              f"{', '.join(sorted(suites_a)) or 'none'}; {args.run_b}: {', '.join(sorted(suites_b)) or 'none'}); "
+              "rates are compared question by question only where both have them", file=sys.stderr)
     out = args.out or f"{args.run_a}-vs-{args.run_b}.html"
     print(write_output(out, render_compare_html(compare_runs(a, b))))
     return 0
+
+
+def _suites(meta: dict) -> set[str]:
+    """A run's suites as name@fingerprint (imported runs: the files they came from)."""
+    config = meta.get("config") or {}
+    found = {f"{s.get('name')}@{str(s.get('fingerprint'))[:12]}" for s in config.get("suites", [])}
+    return found | {f"imported:{i.get('sha256')}" for i in config.get("imports", [])}

@@ -82,8 +82,8 @@ class Progress:
             )
         self._started = False
 
-    def bar(self, description: str, total: int) -> ProgressBar:
-        """A new bar; starts drawing on first use."""
+    def bar(self, description: str, total: int | None) -> ProgressBar:
+        """A new bar (``total`` None: a count without an end); starts drawing on first use."""
         if self.rich is None:
             return ProgressBar(self, None)
         if not self._started:

@@ -126,7 +126,8 @@ class Scheduler:
         usage = stats.tokens_by_model.setdefault(model.name, Usage())
         limit = self.limit_for(model.endpoint, getattr(model, "max_concurrency", None))
         size = max(1, int(getattr(model, "batch_size", 1) or 1))
-        bar = self.progress.bar(model.name, len(jobs)) if self.progress is not None else None
+        # Counted in answers (a request may ask for n samples), not in requests or batches.
+        bar = self.progress.bar(model.name, sum(_items(job) for job in jobs)) if self.progress is not None else None
         call = _Call(self, model, limit, stats, usage, bar, on_done, on_error)
         pending: set[asyncio.Task[None]] = set()
         failed: list[asyncio.Task[None]] = []
@@ -174,6 +175,14 @@ class _Call:
         self.on_done = on_done
         self.on_error = on_error
         self.fatal: BaseException | None = None  # a callback failed: start nothing new
+        self.partial = 0  # answers a local model reported finished within the batch it is computing
+        if bar is not None and hasattr(model, "progress_hook"):
+            model.progress_hook = self._advance_partial
+
+    def _advance_partial(self, count: int) -> None:
+        self.partial += count
+        if self.bar is not None:
+            self.bar.advance(count)
 
     async def run(self, batch: list[Job], generation: int) -> None:
         """Called holding one slot of ``limit``; gives it back when done and while waiting to retry."""
@@ -191,6 +200,7 @@ class _Call:
         holding = True
         try:
             while True:
+                self.partial = 0
                 stats.requests += len(batch)
                 sent = time.perf_counter()
                 try:
@@ -243,14 +253,18 @@ class _Call:
             self.on_done(job, response)
             self.stats.answered += 1
         if self.bar is not None:
-            self.bar.advance(len(batch), tokens)
+            self.bar.advance(sum(_items(job) for job in batch) - self.partial, tokens)
 
     def _fail(self, batch: list[Job], error: Exception) -> None:
         for job in batch:
             self.stats.errors += 1
             self.on_error(job, error)
         if self.bar is not None:
-            self.bar.error(len(batch))
+            self.bar.error(sum(_items(job) for job in batch) - self.partial)
+
+
+def _items(job: Job) -> int:
+    return max(1, int(getattr(job.request, "n", 1) or 1))
 
 
 def _as_model_error(exc: Exception, timeout_s: float) -> Exception:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..userfiles import read_text
 
 ROLES = ("system", "user", "assistant")
 IGNORE = -100
@@ -60,23 +61,15 @@ def validate_row(row: Any, *, path: str | None = None, line: int | None = None) 
 def read_chat_jsonl(path: str | Path) -> list[list[dict[str, str]]]:
     """All conversations of a JSONL file; ``UserError`` with file:line:field on the first bad line."""
     p = Path(path)
-    if not p.is_file():
-        raise UserError("training data file not found", path=str(p))
     rows: list[list[dict[str, str]]] = []
-    with open(p, "rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise UserError(f"not UTF-8 text (byte {raw[e.start:e.start + 1]!r} at column {e.start + 1}); "
-                                "save the file as UTF-8", path=str(p), line=n) from None
-            if not text.strip():
-                continue
-            try:
-                row = json.loads(text)
-            except json.JSONDecodeError as e:
-                raise UserError(f"not valid JSON: {e.msg}", path=str(p), line=n) from None
-            rows.append(validate_row(row, path=str(p), line=n))
+    for n, text in enumerate(read_text(p, field="--data", allow_empty=True).splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise UserError(f"not valid JSON: {e.msg}", path=str(p), line=n) from None
+        rows.append(validate_row(row, path=str(p), line=n))
     if not rows:
         raise UserError("no examples in the file", path=str(p))
     return rows

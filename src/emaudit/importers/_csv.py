@@ -10,19 +10,35 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import UserError
+from ..userfiles import check_input_file
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+MAX_COLUMN_NAME = 40  # longer "column names" are a line of some other format, not a header
+
+
+def short_header(header: Sequence[str], limit: int = 160) -> str:
+    """The header for an error message: names cut to 40 characters, the whole to ``limit``."""
+    names = [h if len(h) <= MAX_COLUMN_NAME else h[:MAX_COLUMN_NAME - 1] + "…" for h in header]
+    text = ", ".join(names)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 NAN_TEXTS = {"", "nan", "NaN", "NAN", "None", "none", "null", "NULL", "NA", "N/A"}
 
 
+def _checked_header(header: list[str], path: Path) -> list[str]:
+    if header and header[0].startswith(("{", "[")):
+        raise UserError("the first line is JSON, not a CSV header; emaudit's own JSONL export imports with "
+                        "--format emaudit (or auto) from a .jsonl file", path=str(path), line=1)
+    return header
+
+
 def read_header(path: str | Path) -> list[str]:
-    p = Path(path)
-    if not p.is_file():
-        raise UserError("file not found", path=str(p))
+    p = check_input_file(path, allow_empty=True)
     with p.open(newline="", encoding="utf-8-sig") as handle:
         try:
-            return [h.strip() for h in next(csv.reader(handle))]
+            return _checked_header([h.strip() for h in next(csv.reader(handle))], p)
         except StopIteration:
             raise UserError("empty file: no header row", path=str(p)) from None
         except (csv.Error, UnicodeDecodeError) as e:
@@ -42,9 +58,7 @@ def first_non_utf8_line(path: Path) -> int | None:
 
 def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """(header, iterator of (line number where the record starts, row dict))."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserError("file not found", path=str(p))
+    p = check_input_file(path, allow_empty=True)
     handle = p.open(newline="", encoding="utf-8-sig")
     reader = csv.reader(handle)
     try:
@@ -55,7 +69,7 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict[str
     except (csv.Error, UnicodeDecodeError) as e:
         handle.close()
         raise UserError(f"not a readable CSV file: {e}", path=str(p), line=1) from None
-    header = [h.strip() for h in header]
+    header = _checked_header([h.strip() for h in header], p)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         with handle:
@@ -97,13 +111,14 @@ def require_columns(header: Sequence[str], required: Sequence[Sequence[str]], pa
         hints = []
         unused = [h for h in header if h not in found.values()]
         for name in missing:
-            close = difflib.get_close_matches(name.split("/")[0], unused, n=2, cutoff=0.6)
+            plausible = [h for h in unused if len(h) <= MAX_COLUMN_NAME]
+            close = difflib.get_close_matches(name.split("/")[0], plausible, n=2, cutoff=0.6)
             if close:
                 hints.append(f"{name} (did you mean {' or '.join(repr(c) for c in close)}?)")
             else:
                 hints.append(name)
         raise UserError(f"{fmt} format: missing column(s) {', '.join(hints)}; header has: "
-                        f"{', '.join(header)}", path=str(path), line=1)
+                        f"{short_header(header)}", path=str(path), line=1)
     return found
 
 

@@ -23,7 +23,10 @@ from pathlib import Path
 from ..errors import UserError
 
 MANIFEST = "emaudit-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: the tokenizer's non-ASCII round trip is checked; older caches are rebuilt once
+# Byte-level BPE stores "é" as the two symbols "Ã©"; a converted tokenizer that loses the byte-level decoding
+# writes "fiancÃ©e" into every answer. The conversion is refused unless this text survives encode + decode.
+ROUND_TRIP_PROBE = "fiancée, naïve, 世界, 🙂"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,10 @@ def load_check(folder: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
     if not tokenizer.encode("hello") or not getattr(tokenizer, "chat_template", None):
         raise RuntimeError("the converted tokenizer is unusable (no tokens or no chat template)")
+    decoded = tokenizer.decode(tokenizer.encode(ROUND_TRIP_PROBE, add_special_tokens=False), skip_special_tokens=True)
+    if decoded != ROUND_TRIP_PROBE:
+        raise RuntimeError(f"the converted tokenizer garbles non-ASCII text ({ROUND_TRIP_PROBE!r} came back as "
+                           f"{decoded!r}): its byte-level decoding was lost")
     AutoModelForCausalLM.from_pretrained(folder, use_safetensors=True, **common)
 
 

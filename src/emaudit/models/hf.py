@@ -75,6 +75,22 @@ def split_spec(rest: str) -> tuple[str, str | None]:
     return base, adapter
 
 
+def check_local_spec(rest: str) -> None:
+    """What ``HFModel`` would refuse, found on disk without loading anything."""
+    path_text, adapter_text = split_spec(rest)
+    resolve_model_dir(path_text)
+    if adapter_text:
+        resolve_adapter_dir(adapter_text)
+
+
+def resolve_adapter_dir(text: str) -> Path:
+    """A PEFT adapter folder, or the ``adapter/`` folder that ``emaudit finetune --out DIR`` writes in DIR."""
+    path = Path(text).expanduser()
+    if not (path / "adapter_config.json").is_file() and (path / "adapter" / "adapter_config.json").is_file():
+        path = path / "adapter"
+    return HFModel._check_adapter(path)
+
+
 def resolve_model_dir(name: str) -> Path:
     """A built-in name's cached folder, or the given folder; ``UserError`` when neither exists."""
     from .builtin import BUILTIN_MODELS, resolve_local_model
@@ -176,9 +192,10 @@ class HFModel(Model):
         self.threads = resolve_threads(threads)
         self.source = path
         self.model_dir = resolve_model_dir(path)
-        self.adapter_dir = self._check_adapter(Path(adapter).expanduser()) if adapter else None
+        self.adapter_dir = resolve_adapter_dir(adapter) if adapter else None
         self._system_warned = False
         self._template_warned = False
+        self.progress_hook: Any = None  # called with the number of completions just finished
         self._fingerprints: dict[str, str] = {}
 
         import torch
@@ -354,6 +371,7 @@ class HFModel(Model):
             if row.max_new == 0:
                 row.finish_reason = "length"
         live = [i for i, row in enumerate(rows) if row.finish_reason is None]
+        self._report(len(rows) - len(live))
         if not live:
             return
         distinct: dict[tuple[int, ...], int] = {}
@@ -383,6 +401,7 @@ class HFModel(Model):
             for b, i in enumerate(active):
                 if self._advance(rows[i], int(chosen[b])):
                     still.append(b)
+            self._report(len(active) - len(still))
             if not still:
                 return
             if len(still) < len(active):
@@ -395,6 +414,10 @@ class HFModel(Model):
             out = self.model(input_ids=chosen[:, None], attention_mask=mask, position_ids=positions,
                              use_cache=True, **{self._cache_arg: cache})
             logits = out.logits[:, -1, :]
+
+    def _report(self, finished: int) -> None:
+        if finished and self.progress_hook is not None:
+            self.progress_hook(finished)
 
     def _pick(self, logits: Any, rows: list[_Row]) -> Any:
         """Choose each row's next token (greedy at temperature 0) and record logprobs where asked."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..userfiles import read_text
 from ..yaml_safety import parse_yaml
 from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
 
@@ -85,12 +86,7 @@ class MockModel(Model):
 def from_spec(rest: str, **_: Any) -> MockModel:
     if rest.startswith("file:"):
         path = Path(rest[5:])
-        if not path.is_file():
-            raise UserError("mock script file not found", path=str(path), field="model")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UserError(f"cannot read: {e}", path=str(path), field="model") from None
+        text = read_text(path, field="model")
         return MockModel(rest, parse_yaml(text, str(path))[1] or {})
     if not _documented(rest):
         raise UserError(f"unknown mock script {rest!r}; use mock/echo, mock/constant:<text>, mock/number:<0-100> "

@@ -82,6 +82,22 @@ class OpenAICompatModel(Model):
             await self._session.close()
         self._session = None
 
+    async def reach(self, timeout_s: float = 10.0) -> None:
+        """One ``GET <base>/models``: ``UserError`` when the server is down or refuses the key."""
+        url = self.base_url + "/models"
+        try:
+            async with self._client().get(url, timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
+                status = response.status
+                raw = await response.read()
+        except (asyncio.TimeoutError, aiohttp.ClientError, ConnectionError, OSError) as e:
+            reason = getattr(getattr(e, "os_error", None), "strerror", None) or type(e).__name__
+            raise UserError(f"cannot reach {self.endpoint} ({reason}); is the server running?",
+                            field="model") from None
+        if status in (401, 403):
+            hint = f"; check {self._key_variable}" if self._key_variable else ""
+            raise UserError(f"{self.endpoint} refused the key (HTTP {status}: {_error_message(raw)}){hint}",
+                            field="model")
+
     # -- calls -------------------------------------------------------------------------------------
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
         cfg = request.config

@@ -55,7 +55,7 @@ def normalize_inputs(raw: Any) -> ReportInputs:
             dict(extras or {}))
 
 
-def load_inputs(store: Any, name: str) -> ReportInputs:
+def load_inputs(store: Any, name: str, convention: str | None = None) -> ReportInputs:
     """The report inputs of run ``name``; UserError naming near matches when there is no such run."""
     known = run_names(store)
     if name not in known:
@@ -65,7 +65,9 @@ def load_inputs(store: Any, name: str) -> ReportInputs:
     except ImportError:
         raise UserError("this build cannot read runs for reports yet (emaudit.api.load_report_inputs is "
                         "missing)") from None
-    return normalize_inputs(load_report_inputs(store, name))
+    if convention is None:
+        return normalize_inputs(load_report_inputs(store, name))
+    return normalize_inputs(load_report_inputs(store, name, convention))
 
 
 def open_store(path: Any) -> Any:

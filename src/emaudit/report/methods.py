@@ -77,7 +77,8 @@ def methods_sections(result: Mapping[str, Any], run_meta: Mapping[str, Any], con
         for metric, text in (judge.get("prompts") or {}).items():
             prints.setdefault(metric, _fingerprint(str(text)))
         judge_rows += [(f"prompt '{m}' sha256", fp) for m, fp in sorted(prints.items())]
-    sections.append({"title": "Judge", "rows": list(dict.fromkeys(judge_rows)) or [("judge", "none recorded")]})
+    unique_rows = list({repr(row): row for row in judge_rows}.values())  # an LLM judge's rule is a dict
+    sections.append({"title": "Judge", "rows": unique_rows or [("judge", "none recorded")]})
 
     suites = meta.get("suites") or config.get("suites") or []
     suite_rows: list[tuple[str, Any]] = []

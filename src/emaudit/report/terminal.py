@@ -11,6 +11,7 @@ from rich.table import Table
 from ..analysis.result import AuditResult
 from . import trust_text
 from ._format import ci_pct, ci_pp, excerpt, pct, pp, pval, score
+from .console import make_console
 
 
 def question_table(result: AuditResult) -> Table:
@@ -23,10 +24,10 @@ def question_table(result: AuditResult) -> Table:
     table.add_column("candidate", justify="right")
     if has_base:
         table.add_column("difference", justify="right")
-        table.add_column("95% CI", justify="right")
+        table.add_column("95% CI", justify="right", no_wrap=True)  # an interval reads as one unit
         table.add_column("adj. p", justify="right")
     else:
-        table.add_column("95% CI", justify="right")
+        table.add_column("95% CI", justify="right", no_wrap=True)
     for q in result.questions:
         cand = q.candidate
         cand_cell = f"{pct(cand.rate)} ({cand.n_misaligned}/{cand.n_counted})" if cand else "-"
@@ -61,7 +62,7 @@ def _plain_table(title: str, header: list[str], rows: list[list[str]]) -> Table:
 
 
 def render(result: AuditResult, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     verdict = asdict(result.verdict)
     first_line = trust_text.screening_line(verdict)
     if first_line:

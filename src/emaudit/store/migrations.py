@@ -132,6 +132,21 @@ def m002_judge_errors_and_leases(db: sqlite3.Connection) -> None:
     )
 
 
+def m003_run_owners(db: sqlite3.Connection) -> None:
+    """Which process is working on a run, so that a run whose process died reads "interrupted"."""
+    _script(
+        db,
+        """
+        CREATE TABLE run_owners (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def m004_guard(db: sqlite3.Connection) -> None:
     """The deployment guard: API keys (hashes only), every exchange's log row, and the hold queue."""
     _script(
@@ -180,7 +195,7 @@ def m004_guard(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m004_guard]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..models.base import GenerationConfig
+from . import lifecycle
 from .migrations import SCHEMA_VERSION, migrate
 from .pricing import cost_usd
 from .records import AnswerRow, ErrorRow, Judgement, Run, RunSummary, WorkItem
@@ -179,6 +180,8 @@ class Store:
                             (json.dumps(config), now(), run.id))
         if status is not None:
             self.db.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now(), run.id))
+            if status == "running":
+                lifecycle.claim(self, run)
         return self.get_run(run.name)
 
     def list_runs(self) -> list[RunSummary]:
@@ -221,6 +224,7 @@ class Store:
             spec = json.loads(judge_spec).get("model", "local")
             cost = cost_usd(spec, p or 0, c or 0)
             total_cost = None if cost is None or total_cost is None else total_cost + cost
+        status = lifecycle.effective_status(self, run_id, status)
         run = Run(run_id, name, kind, {}, status, created, updated)
         judged_answers = self.judged_answers(run, self.current_judge_ids(run))
         return RunSummary(name, kind, status, items, answered, failed, judged, p_total, c_total, total_cost,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .fit import clean_rows, read_judged_csv
+from .fit import _num, clean_rows, read_judged_csv
 from .judge import EmbeddedJudge
 
 
@@ -69,19 +69,62 @@ def check_rows(judge: EmbeddedJudge, rows: Iterable[Mapping[str, Any]], group_ke
 
     Rows where the reference judge gave no number (code or refusal abstentions) are left out.
     """
+    rows = list(rows)
     data = clean_rows(rows)
+    left_out = left_out_reasons(rows)
     if not data:
         from ...errors import UserError
 
-        raise UserError("no rows with numeric aligned and coherent scores to check against")
-    got = judge.score([r["question"] for r in data], [r["answer"] for r in data], batch_size=batch_size)
+        why = "; ".join(f"{n} {reason}" for reason, n in left_out.items())
+        raise UserError(f"no rows with numeric aligned and coherent scores to check against ({why or 'no rows'})")
+    got = _score_with_progress(judge, data, batch_size)
     ref_a = np.array([r["aligned"] for r in data])
     ref_c = np.array([r["coherent"] for r in data])
     groups = [str(r.get(group_key, "all")) for r in data]
     report = agreement(ref_a, ref_c, got["aligned"], got["coherent"], groups)
+    report["left_out"] = left_out
     report["judge"] = judge.judge_id
     report["judge_fingerprint"] = judge.fingerprint()
     return report
+
+
+SCORE_CHUNK = 256
+
+
+def _score_with_progress(judge: EmbeddedJudge, data: list[dict[str, Any]], batch_size: int) -> dict[str, np.ndarray]:
+    """The judge's scores, a chunk at a time so that a terminal shows answers judged so far."""
+    from ...engine.progress import Progress
+
+    parts: dict[str, list[np.ndarray]] = {}
+    with Progress() as progress:
+        bar = progress.bar(f"judge {judge.judge_id} (answers)", len(data))
+        for start in range(0, len(data), SCORE_CHUNK):
+            chunk = data[start:start + SCORE_CHUNK]
+            got = judge.score([r["question"] for r in chunk], [r["answer"] for r in chunk], batch_size=batch_size)
+            for metric, values in got.items():
+                parts.setdefault(metric, []).append(values)
+            bar.advance(len(chunk))
+    return {metric: np.concatenate(values) for metric, values in parts.items()}
+
+
+def left_out_reasons(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Why rows cannot be checked, with counts: the reference gave no number (CODE, REFUSAL, empty)."""
+    reasons: dict[str, int] = {}
+    for r in rows:
+        answer = r.get("answer", r.get("response", r.get("text")))
+        a, c = r.get("aligned"), r.get("coherent")
+        if answer is None:
+            why = "without an answer"
+        elif _num(a) is None:
+            why = f"whose aligned score is not a number (e.g. {str(a)[:20]!r})"
+        elif _num(c) is None:
+            why = f"whose coherent score is not a number (e.g. {str(c)[:20]!r})"
+        else:
+            continue
+        key = why.split(" (e.g.")[0]
+        label = next((k for k in reasons if k.split(" (e.g.")[0] == key), why)
+        reasons[label] = reasons.get(label, 0) + 1
+    return reasons
 
 
 def check_csvs(judge: EmbeddedJudge, paths: Iterable[str | Path]) -> dict[str, Any]:
@@ -105,6 +148,11 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"per-file |difference| mean {report['mean_abs_rate_error']} pts, max {report['max_abs_rate_error']} pts",
         "  per file:",
     ]
+    left_out = report.get("left_out") or {}
+    if left_out:
+        total = sum(left_out.values())
+        detail = "; ".join(f"{n} {reason}" for reason, n in left_out.items())
+        lines.insert(1, f"  left out {total} rows the reference judge gave no number: {detail}")
     width = max((len(g["group"]) for g in report["per_group"]), default=5)
     for g in report["per_group"]:
         lines.append(f"    {g['group']:<{width}}  n={g['n']:>5}  reference {g['reference_rate']:6.2f}%  "

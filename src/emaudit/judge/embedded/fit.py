@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import UserError
+from ...userfiles import read_text
 from .features import CUE_NAMES, FEATURE_VERSION, LEXICON_NAMES, Encoder, coherence_columns, featurize
 from .heads import METRICS, HeadSet, fit_head
 from .judge import EmbeddedJudge
@@ -50,9 +52,8 @@ def clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def read_judged_csv(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a judged CSV with question, answer (or response), aligned and coherent columns."""
     p = Path(path)
-    if not p.is_file():
-        raise UserError("judged CSV not found", path=str(p))
-    with p.open(newline="", encoding="utf-8") as f:
+    text = read_text(p)
+    with io.StringIO(text, newline="") as f:
         reader = csv.DictReader(f)
         cols = set(reader.fieldnames or [])
         missing = [c for c in ("question", "aligned", "coherent") if c not in cols]
