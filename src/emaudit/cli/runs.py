@@ -88,7 +88,7 @@ def describe_run(store: Any, name: str) -> dict[str, Any]:
     return {"name": run.name, "kind": run.kind, "status": summary.status, "created_at": run.created_at,
             "updated_at": run.updated_at, "settings": settings, "judges": judges,
             "counts": {"items": summary.items, "answered": summary.answered, "failed": summary.failed,
-                       "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
+                       "judged_answers": summary.judged_answers, "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                        "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd}}
 
 
@@ -115,7 +115,7 @@ def run_show(args: argparse.Namespace) -> int:
         mark = " (current)" if j["current"] else ""
         print(f"  judged by {j['name']}{mark}: {j['judgements']} judgements; id {j['id']}")
     cost = "?" if c["cost_usd"] is None else f"${c['cost_usd']:.4f}"
-    print(f"  counts    {c['answered']}/{c['items']} answered, {c['failed']} failed, {c['judgements']} judgements, "
+    print(f"  counts    {c['answered']}/{c['items']} answered, {c['failed']} failed, {c['judged_answers']} judged answers ({c['judgements']} judgements), "
           f"tokens {c['prompt_tokens']} in / {c['completion_tokens']} out, cost {cost}")
     return 0
 
