@@ -87,7 +87,7 @@ def test_runs_show_rm_rename_and_store_gc(tmp_path, suite, capsys):
     assert "run two (generate): complete" in out
     assert "model     mock/constant:hey (subject)" in out
     assert "judged by local (current): 24 judgements" in out  # 12 answers x aligned, coherent
-    assert "12/12 answered, 0 failed, 24 judgements" in out
+    assert "12/12 answered, 0 failed, 12 judged answers (24 judgements)" in out
     assert main(["runs", "show", "two", "--store", db]) == 0  # --store also after the subcommand
     assert "run two (generate): complete" in capsys.readouterr().out
     assert main(["--store", db, "runs", "show", "two", "--json"]) == 0

@@ -30,7 +30,7 @@ def test_non_utf8_bytes_in_finetune_data(cli, tmp_path):
     data = tmp_path / "train.jsonl"
     good = b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n'
     data.write_bytes(good * 3 + good.replace(b"hello", b"caf\xe9"))
-    with pytest.raises(UserError, match=r"train.jsonl:4: not UTF-8"):
+    with pytest.raises(UserError, match=r"train.jsonl:4: (--data: )?not UTF-8"):
         read_chat_jsonl(data)
     rc, _, err = cli("finetune", "--base", str(tmp_path / "no-model"), "--data", str(data), "--out",
                      str(tmp_path / "out"))

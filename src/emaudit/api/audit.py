@@ -128,9 +128,10 @@ def _merged(a: JudgeStats, b: JudgeStats) -> JudgeStats:
     return a
 
 
-def judge_models(judge: JudgeSpec) -> list[str]:
-    """The model strings a judge calls (none for the embedded judges)."""
-    return [judge.model] if looks_like_model(judge.model) else []
+def judge_models(judge: JudgeSpec | list[JudgeSpec]) -> list[str]:
+    """The model strings the judge (or every judge of a panel) calls; none for the embedded judges."""
+    judges = judge if isinstance(judge, list) else [judge]
+    return [j.model for j in judges if looks_like_model(j.model)]
 
 
 def read_attachment(path: str | Path) -> Any:
