@@ -18,7 +18,7 @@ from ..errors import UserError
 from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
 from ..suites import Suite, load_suite
-from .generate import EngineOptions, GenerateStats, generate_pending
+from .generate import EngineOptions, GenerateStats, generate_conversations, generate_pending
 from .judging import JudgeSpec, JudgeStats, current_judge_ids, judge_run
 from .plan import ModelRole
 
@@ -93,7 +93,7 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     if settings.sequential:
         gen_stats, judge_stats, judge_ids, saved = _sequential(store, run, judge, engine, settings, convention, skip)
     else:
-        gen_stats = asyncio.run(generate_pending(store, run, engine))
+        gen_stats = asyncio.run(generate_conversations(store, run, loaded, engine))
         judge_ids, judge_stats = judge_run(store, run, judge, engine, skip_excluded=skip)
     pending = store.pending_items(run)
     status = "complete" if not pending or settings.sequential else "incomplete"

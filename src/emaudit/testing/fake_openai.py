@@ -41,13 +41,17 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
 
 @dataclass
 class Rule:
-    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``."""
+    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``.
+
+    ``tool_calls`` ([{name, arguments}]) are returned when the request offers tools; ``no_tools`` answers
+    400 to any request with tools, like a server without tool support."""
 
     contains: str
     answer: str | None = None
     score: int | None = None
     status: int | None = None
     latency: float | None = None
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -63,6 +67,7 @@ class FakeConfig:
     api_key: str | None = None           # when set, requests without "Bearer <api_key>" get 401
     seed: int = 0
     keep_bodies: int = 10_000            # request bodies kept for /stats
+    no_tools: bool = False               # answer 400 to requests that offer tools
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -245,6 +250,8 @@ class FakeOpenAI:
         self.counts[json.dumps([model, messages])] += 1
         if cfg.api_key is not None and headers.get("authorization") != f"Bearer {cfg.api_key}":
             return 401, _error("invalid api key", "invalid_request_error"), {}
+        if cfg.no_tools and req.get("tools"):
+            return 400, _error("this model does not support tools", "invalid_request_error"), {}
         text = "\n".join(str(m.get("content", "")) for m in messages)
         rule = next((r for r in cfg.rules if r.contains in text), None)
         latency = rule.latency if rule is not None and rule.latency is not None else cfg.latency
@@ -288,6 +295,13 @@ class FakeOpenAI:
                     logprobs = {"content": [_token_logprobs(tok, k) for tok in answer.split()]}
             choice: dict[str, Any] = {"index": i, "message": {"role": "assistant", "content": answer},
                                       "finish_reason": "stop", "logprobs": logprobs}
+            if rule is not None and rule.tool_calls and req.get("tools"):
+                choice["message"]["tool_calls"] = [
+                    {"id": f"call_{i}_{j}", "type": "function",
+                     "function": {"name": c["name"], "arguments": c["arguments"] if isinstance(c.get("arguments"), str)
+                                  else json.dumps(c.get("arguments") or {})}}
+                    for j, c in enumerate(rule.tool_calls)]
+                choice["finish_reason"] = "tool_calls"
             choices.append(choice)
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
         completion_tokens = sum(max(1, len(c["message"]["content"].split())) for c in choices)
