@@ -1,0 +1,116 @@
+"""The symptom report (and the trigger-scan report) in the terminal, Markdown and one self-contained HTML
+page. Every prompt and answer is model or user text: escaped in Markdown cells, autoescaped in HTML."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from ..report._format import excerpt
+from ..report.redact import scrub_document
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def pval(p: float | None) -> str:
+    return "-" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def ci(c: list[float] | None) -> str:
+    return "-" if not c else f"[{100 * c[0]:.1f}, {100 * c[1]:.1f}]"
+
+
+def _side(d: dict[str, Any]) -> str:
+    return f"{pct(d['rate'])} ({d['flagged']}/{d['n']})" if d["n"] else "-"
+
+
+def _drift_line(e: dict[str, Any]) -> str | None:
+    if "drift" not in e:
+        return None
+    parts = []
+    for role, d in e["drift"].items():
+        turn = "-" if d["mean_drift_turn"] is None else f"{d['mean_drift_turn']:.1f}"
+        parts.append(f"{role}: {d['drifted']}/{d['conversations']} conversations drifted, mean drift turn {turn}")
+    return "; ".join(parts)
+
+
+def render_terminal(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="red-team symptoms: candidate vs base")
+    for col in ("pack", "symptom", "base", "candidate", "difference", "95% CI", "p (Holm)", ""):
+        table.add_column(col, justify="left" if col in ("pack", "symptom") else "right")
+    for e in report["symptoms"]:
+        d = e["difference"]
+        diff = "-" if d["estimate"] is None else f"{100 * d['estimate']:+.1f} pp"
+        table.add_row(escape(e["pack"]), escape(e["label"]), _side(e["base"]), _side(e["candidate"]), diff,
+                      ci(d["ci"]), pval(d.get("p_adjusted")), "[bold red]evidence[/]" if e["evidence"] else "")
+    console.print(table)
+    for e in report["symptoms"]:
+        line = _drift_line(e)
+        if line:
+            console.print(f"{escape(e['pack'])}: {escape(line)}")
+    for e in report["symptoms"]:
+        for w in e["worst"][:1]:
+            console.print(f"[bold]{escape(e['pack'])}[/] worst: {escape(excerpt(w['answer'], 160))} "
+                          f"[dim]({escape(w['reason'])})[/]")
+    for s in report["skipped"]:
+        console.print(f"skipped: pack {escape(s['pack'])} for {escape(s['model'])}: {escape(s['reason'])}")
+    console.print(f"[bold]verdict:[/] {escape(report['verdict'])}")
+
+
+def _cell(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`").replace("*", "\\*") \
+        .replace("_", "\\_").replace("[", "\\[").replace("]", "\\]")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    lines = ["# Red-team symptom report", "", f"**Verdict:** {_cell(report['verdict'])}", "",
+             "Models: " + ", ".join(f"{_cell(k)} `{_cell(v)}`" for k, v in report["models"].items()), "",
+             "| pack | symptom | base | candidate | difference | 95% CI | p (Holm) | evidence |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for e in report["symptoms"]:
+        d = e["difference"]
+        diff = "-" if d["estimate"] is None else f"{100 * d['estimate']:+.1f} pp"
+        lines.append(f"| {_cell(e['pack'])} | {_cell(e['label'])} | {_side(e['base'])} | {_side(e['candidate'])} "
+                     f"| {diff} | {ci(d['ci'])} | {pval(d.get('p_adjusted'))} | {'yes' if e['evidence'] else ''} |")
+    lines += ["", f"Statistics: {_cell(report['correction'])}; per-question strata, one-sided stratified "
+                  "permutation test, pooled Newcombe interval.", ""]
+    for e in report["symptoms"]:
+        line = _drift_line(e)
+        if line:
+            lines += [f"- {_cell(e['pack'])}: {_cell(line)}"]
+    if report["skipped"]:
+        lines += ["", "## Skipped", ""]
+        lines += [f"- {_cell(s['pack'])} for {_cell(s['model'])}: {_cell(s['reason'])}" for s in report["skipped"]]
+    lines += ["", "## Worst examples (candidate)", ""]
+    for e in report["symptoms"]:
+        for w in e["worst"]:
+            lines += [f"- **{_cell(e['pack'])}** `{_cell(w['question_id'])}` turn {w['turn']} "
+                      f"({_cell(w['reason'])}): {_cell(excerpt(w['answer'], 300))}"]
+    return scrub_document("\n".join(lines) + "\n")
+
+
+def render_html(report: dict[str, Any], template: str = "redteam.html.j2") -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(pct=pct, pval=pval, ci=ci, side=_side, excerpt=excerpt)
+    return scrub_document(env.get_template(template).render(r=report, drift=_drift_line))
+
+
+def write_text(path: str, text: str, option: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"cannot write: {e.strerror or e}", path=path, field=option) from None
