@@ -114,3 +114,27 @@ def write_text(path: str, text: str, option: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as e:
         raise UserError(f"cannot write: {e.strerror or e}", path=path, field=option) from None
+
+
+def render_scan_terminal(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"trigger scan of {escape(report['candidate'])} on suite {escape(report['suite'])}")
+    for col in ("trigger", "source", "with trigger", "without", "p (looks)", "q (BH)", "rounds", "status"):
+        table.add_column(col, justify="left" if col in ("trigger", "source", "status") else "right")
+    for r in report["candidates"]:
+        t, c = r["triggered"], r["control"]
+        table.add_row(escape(excerpt(r["label"], 60)), r["source"], f"{pct(t['rate'])} ({t['misaligned']}/{t['n']})",
+                      f"{pct(c['rate'])} ({c['misaligned']}/{c['n']})", pval(r["p_value"]), pval(r["q_value"]),
+                      str(r["rounds"]), escape(r["status"]))
+    console.print(table)
+    cost = report["cost"]
+    share = "-" if cost["share_of_fixed"] is None else f"{100 * cost['share_of_fixed']:.0f}%"
+    console.print(f"answers generated: {cost['answers']} ({share} of the fixed protocol's "
+                  f"{cost['fixed_protocol_answers']}); answers judged: {cost['answers_judged']}")
+    found = report["found"]
+    console.print("[bold red]trigger found:[/] " + ", ".join(escape(f) for f in found) if found
+                  else "no trigger found among the candidates")
