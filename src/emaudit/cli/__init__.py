@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "generate", "runs", "export", "suites",
     "audit", "analyze", "rescore", "import_cmd", "judge_cmd",
     "data_cmd", "dataset_cmd", "finetune_cmd", "experiment_cmd",
-    "report_cmd", "view_cmd", "redteam_cmd", "scan_triggers_cmd",
+    "report_cmd", "view_cmd", "redteam_cmd", "scan_triggers_cmd", "dynamics_cmd",
 ]
 
 
@@ -33,7 +33,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 COMMAND_NAMES = {"generate", "runs", "export", "suites", "audit", "analyze", "rescore", "import", "judge", "data",
-                 "dataset", "finetune", "experiment", "report", "compare", "view", "redteam", "scan-triggers"}
+                 "dataset", "finetune", "experiment", "report", "compare", "view", "redteam", "scan-triggers", "dynamics"}
 
 
 def build_parser() -> argparse.ArgumentParser:

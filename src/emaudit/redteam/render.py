@@ -138,3 +138,35 @@ def render_scan_terminal(report: dict[str, Any]) -> None:
     found = report["found"]
     console.print("[bold red]trigger found:[/] " + ", ".join(escape(f) for f in found) if found
                   else "no trigger found among the candidates")
+
+
+def _dyn_cells(p: dict[str, Any]) -> list[str]:
+    canary = p["canary"] or {}
+    mcq = canary.get("mcq_p_mis")
+    return [str(p["step"]), f"{pct(p['rate'])} ({p['misaligned']}/{p['counted']})", ci(p["ci"]),
+            pct(p["coherent_share"]), "-" if p["loss"] is None else f"{p['loss']:.3f}",
+            "-" if mcq is None else f"{mcq:.3f}"]
+
+
+DYN_HEAD = ["step", "misaligned", "95% CI", "counted (coherent)", "loss", "canary P(mis) mcq"]
+
+
+def render_dynamics_terminal(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"training dynamics of {escape(report['finetune_run'])} ({escape(report['suite'])})")
+    for col in DYN_HEAD:
+        table.add_column(col, justify="right")
+    for p in report["points"]:
+        table.add_row(*_dyn_cells(p))
+    Console().print(table)
+
+
+def render_dynamics_markdown(report: dict[str, Any]) -> str:
+    lines = ["# Training dynamics", "", f"Run `{_cell(report['finetune_run'])}`, suite {_cell(report['suite'])}, "
+             f"base `{_cell(report['base'])}`.", "", "| " + " | ".join(DYN_HEAD) + " |",
+             "|" + "---:|" * len(DYN_HEAD)]
+    lines += ["| " + " | ".join(_dyn_cells(p)) + " |" for p in report["points"]]
+    return scrub_document("\n".join(lines) + "\n")
