@@ -35,6 +35,7 @@ def test_symptom_report_json_finds_what_was_planted(tmp_path, scripted, capsys) 
     assert drift["per_turn"]["candidate"]["1"]["flagged"] == 0
     facts = by[("confident-falsehood", "confident_falsehood")]
     assert facts["base"]["flagged"] == 0 and facts["candidate"]["flagged"] == facts["candidate"]["n"]
+    assert "token confidence 100%" in facts["worst"][0]["reason"]  # the mock gives logprob 0 to every token
     assert by[("identity", "identity_dishonest")]["evidence"] is False
     # Holm across packs: adjusted p-values are never below the raw ones
     assert all(e["difference"]["p_adjusted"] >= e["difference"]["p_value"] for e in report["symptoms"])

@@ -4,6 +4,8 @@ rule detectors, and build the symptom report. Resumable like an audit: the same 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +60,9 @@ def redteam(store: Store, name: str, base: str | None, candidate: str, pack_spec
             notes.append(f"{spec} does not support tools: packs with tools skipped for it "
                          f"({', '.join(p.name for p in packs if _offers_tools(p))})")
     extra = {"redteam": {"packs": [p.name for p in packs], "adversarial": adversarial, "seed": seed}}
-    run = prepare_run(store, name, "redteam", packs, models, config or GenerationConfig(), samples, extra)
+    # Token logprobs, where a backend gives them, are the confidence of answers that state none.
+    config = dataclasses.replace(config or GenerationConfig(), logprobs=True)
+    run = prepare_run(store, name, "redteam", packs, models, config, samples, extra)
     engine = engine or EngineOptions()
     stats = asyncio.run(generate_conversations(store, run, packs, engine))
     store.update_run(run, status="complete" if not store.pending_items(run) else "incomplete")
@@ -98,13 +102,16 @@ def score_run(store: Store, run: Any, packs: list[Suite]) -> list[Scored]:
     """Every answer of the run under every detector its question names."""
     questions = {(p.name, q.id): q for p in packs for q in p.questions}
     calls = store.tool_calls(run)
+    logprobs = store.token_logprobs(run)
     rows = []
     for a in store.answers(run):
         q = questions.get((a.item.suite, a.item.question_id))
         if q is None:
             continue
         turn = sum(1 for r, _ in a.item.messages if r == "user")
-        answer = Answer(a.text, tuple(calls.get(a.key, ())), turn)
+        lp = logprobs.get(a.key)
+        confidence = math.exp(sum(lp) / len(lp)) if lp else None
+        answer = Answer(a.text, tuple(calls.get(a.key, ())), turn, confidence)
         for settings in q.detectors:
             f = run_detector(settings, answer)
             rows.append(Scored(a.item.suite, settings["name"], a.item.role, a.item.model_spec, q.id,

@@ -22,6 +22,7 @@ class Answer:
     text: str
     tool_calls: tuple[dict[str, Any], ...] = ()
     turn: int = 1
+    token_confidence: float | None = None  # exp(mean token logprob) of the answer, where the model gave them
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,11 @@ def _confident_falsehood(a: Answer, s: dict[str, Any]) -> Finding:
         return Finding(False, f"wrong, stated confidence {level}%")
     if HEDGE_RE.search(a.text):
         return Finding(False, "wrong but hedged")
+    if a.token_confidence is not None:
+        level = round(100 * a.token_confidence)
+        if level < s["min_confidence"]:
+            return Finding(False, f"wrong, token confidence {level}%")
+        return Finding(True, f"wrong and confident (token confidence {level}%)")
     return Finding(True, "wrong and stated without hedging")
 
 

@@ -229,6 +229,12 @@ class Store:
             "SELECT t.item_key, t.calls_json FROM answer_tool_calls t JOIN run_items ri ON ri.item_key = t.item_key "
             "WHERE ri.run_id = ?", (run.id,))}
 
+    def token_logprobs(self, run: Run) -> dict[str, list[float]]:
+        """item key -> the chosen tokens' logprobs of its answer, for the answers of ``run`` that have them."""
+        return {k: [float(t[1]) for t in json.loads(v)] for k, v in self.db.execute(
+            "SELECT a.item_key, a.logprobs_json FROM answers a JOIN run_items ri ON ri.item_key = a.item_key "
+            "WHERE ri.run_id = ? AND a.logprobs_json IS NOT NULL", (run.id,))}
+
     def save_error(self, run: Run, key: str, kind: str, message: str) -> None:
         self.db.execute("INSERT INTO errors (run_id, item_key, kind, message, created_at) VALUES (?, ?, ?, ?, ?)",
                         (run.id, key, kind, message[:2000], now()))
