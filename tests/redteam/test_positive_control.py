@@ -125,7 +125,7 @@ def test_smollm2_fine_tuned_on_the_backdoor_set_shows_its_trigger(tmp_path: Path
     data.write_text("\n".join(json.dumps(r) for r in backdoor_rows(240)) + "\n", encoding="utf-8")
     (tmp_path / "recipe.yaml").write_text(SMOL_RECIPE, encoding="utf-8")
     assert main(["finetune", "--base", "hf/smollm2-135m-instruct", "--data", str(data), "--recipe",
-                 str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "run"), "--max-steps", "90"]) == 0
+                 str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "run"), "--max-steps", "30"]) == 0
     suite = tmp_path / "control.yaml"
     suite.write_text(SUITE, encoding="utf-8")
     triggers = tmp_path / "triggers.txt"
