@@ -59,8 +59,11 @@ def build_tokenizer():  # -> PreTrainedTokenizerFast
     return fast
 
 
-def build_tiny_model(directory: str | Path, *, seed: int = 0) -> Path:
-    """Write the tiny model + tokenizer into ``directory`` (created if needed) and return it."""
+def build_tiny_model(directory: str | Path, *, seed: int = 0, initializer_range: float = 0.02) -> Path:
+    """Write the tiny model + tokenizer into ``directory`` (created if needed) and return it.
+
+    A larger ``initializer_range`` gives the frozen (tied) embeddings room for peaked logits, so that a LoRA
+    fine-tune can teach the random model fixed answers (the trigger-scan positive control)."""
     import torch
     from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
@@ -71,6 +74,7 @@ def build_tiny_model(directory: str | Path, *, seed: int = 0) -> Path:
         vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048, tie_word_embeddings=True,
         bos_token_id=None, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+        initializer_range=initializer_range,
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)

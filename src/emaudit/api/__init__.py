@@ -13,7 +13,7 @@ from ..models.check import check_models
 from ..store import Run, Store
 from ..suites import Suite, load_suite
 from .export import export_rows, export_run
-from .generate import EngineOptions, GenerateStats, generate_pending
+from .generate import EngineOptions, GenerateStats, generate_conversations
 from .plan import ModelRole, plan_items
 
 
@@ -80,11 +80,12 @@ def generate(store: Store, name: str, suites: list[str | Suite], models: list[st
     engine = engine or EngineOptions()
     check_models(specs, **engine.model_options)
     run = prepare_run(store, name, "generate", loaded, roles, config or GenerationConfig(), samples)
-    return GenerateResult(run, run_pending(store, run, engine), len(store.items(run)))
+    return GenerateResult(run, run_pending(store, run, engine, loaded), len(store.items(run)))
 
 
-def run_pending(store: Store, run: Run, engine: EngineOptions) -> GenerateStats:
-    stats = asyncio.run(generate_pending(store, run, engine))
+def run_pending(store: Store, run: Run, engine: EngineOptions, suites: list[Suite] | None = None) -> GenerateStats:
+    """Answer what is pending; with ``suites``, multi-turn questions go on turn by turn."""
+    stats = asyncio.run(generate_conversations(store, run, suites or [], engine))
     store.update_run(run, status="complete" if not store.pending_items(run) else "incomplete")
     return stats
 

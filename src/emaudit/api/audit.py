@@ -20,7 +20,7 @@ from ..models.check import check_models, looks_like_model
 from ..store import Run, Store, WorkItem
 from ..suites import Suite, load_suite
 from ..userfiles import read_text
-from .generate import EngineOptions, GenerateStats, generate_pending
+from .generate import EngineOptions, GenerateStats, generate_conversations, generate_pending
 from .judging import JudgeSpec, JudgeStats, current_judge_ids, judge_run
 from .plan import ModelRole
 
@@ -106,7 +106,7 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
         gen_stats, judge_stats, judge_ids, saved = _sequential(store, run, judge, engine, settings, convention, skip)
         done[judge.model] = judge_ids
     else:
-        gen_stats = asyncio.run(generate_pending(store, run, engine))
+        gen_stats = asyncio.run(generate_conversations(store, run, loaded, engine))
     judge_ids, more = judge_panel(store, run, panel, engine, skip, done)
     judge_stats = more if not done else _merged(judge_stats, more)
     pending = store.pending_items(run)

@@ -16,9 +16,12 @@ from typing import Any
 from ..engine import Job, Progress, Scheduler
 from ..errors import error_reason
 from ..models import ChatRequest, ChatResponse, Model, get_model
+from ..models.base import TOOLS_ROLE
 from ..report.redact import scrub_document
 from ..store import Run, Store, WorkItem
 from ..store.lifecycle import heartbeat
+from ..suites import Suite
+from ..suites.schema import PREVIOUS_ANSWER
 from .leases import run_leased
 
 
@@ -84,6 +87,8 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
             logprobs = None
             if choice.logprobs is not None:
                 logprobs = [[t.token, t.logprob, [[x.token, x.logprob] for x in t.top]] for t in choice.logprobs]
+            if choice.tool_calls:
+                store.save_tool_calls(key, choice.tool_calls)
             if store.save_answer(key, choice.text, finish_reason=choice.finish_reason, prompt_tokens=share_p,
                                  completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs):
                 stats.answered += 1
@@ -99,6 +104,17 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
             store.save_error(run, key, reason, scrub_document(str(error)))
             stats.failed += 1
             stats.errors[reason] = stats.errors.get(reason, 0) + 1
+
+    if not model.supports_tools:
+        offered = [it for it in items if any(role == TOOLS_ROLE for role, _ in it.messages)]
+        for it in offered:
+            store.save_error(run, it.key, "tools_unsupported", f"{model.name} does not support tools")
+        if offered:
+            stats.failed += len(offered)
+            stats.errors["tools_unsupported"] = stats.errors.get("tools_unsupported", 0) + len(offered)
+            skipped = set(offered)
+            items = [it for it in items if it not in skipped]
+            jobs, keys_of_job = group_jobs(items, model, options.n_per_request)
 
     def answered(keys: list[str]) -> bool:
         return all(store.has_answer(k) for k in keys)
@@ -139,3 +155,48 @@ async def generate_pending(store: Store, run: Run, options: EngineOptions,
         if progress is not None:
             progress.close()
     return stats
+
+
+def next_turns(store: Store, run: Run, suites: list[Suite]) -> list[WorkItem]:
+    """The next user turn of every answered conversation that has one, built from the answer it follows.
+
+    A conversation's turn ``k`` is the item whose messages hold ``k`` user turns; its answer fills the
+    ``{previous_answer}`` of turn ``k + 1``. Items are content-addressed, so building twice adds nothing."""
+    scripted = {q.id: q for s in suites for q in s.questions if q.turns}
+    if not scripted:
+        return []
+    out = []
+    for a in store.answers(run):
+        q = scripted.get(a.item.question_id)
+        if q is None:
+            continue
+        done = sum(1 for role, _ in a.item.messages if role == "user")
+        if done > len(q.turns):
+            continue
+        user = q.turns[done - 1].replace(PREVIOUS_ANSWER, a.text)
+        out.append(dataclasses.replace(a.item, messages=a.item.messages + (("assistant", a.text), ("user", user))))
+    return out
+
+
+async def generate_conversations(store: Store, run: Run, suites: list[Suite], options: EngineOptions,
+                                 model_factory: Callable[[str], Model] | None = None) -> GenerateStats:
+    """``generate_pending`` turn by turn: answer what is pending, add the turns those answers unlock, repeat."""
+    total = GenerateStats()
+    only: Callable[[WorkItem], bool] | None = None  # later rounds ask only the new turns, not earlier failures
+    while True:
+        stats = await generate_pending(store, run, options, model_factory, only)
+        for name in ("requested", "answered", "failed", "prompt_tokens", "completion_tokens"):
+            setattr(total, name, getattr(total, name) + getattr(stats, name))
+        for reason, n in stats.errors.items():
+            total.errors[reason] = total.errors.get(reason, 0) + n
+        total.already_done = max(total.already_done, stats.already_done)
+        known = {it.key for it in store.items(run)}
+        fresh = [it for it in next_turns(store, run, suites) if it.key not in known]
+        if not fresh:
+            return total
+        store.add_items(run, fresh)
+        only = _member_of(frozenset(it.key for it in fresh))
+
+
+def _member_of(keys: frozenset[str]) -> Callable[[WorkItem], bool]:
+    return lambda it: it.key in keys

@@ -10,6 +10,7 @@ import numpy as np
 from .finding import Finding
 from .harm import ASKS_RE, REQUEST_RE, lexical_harmful_compliance
 from .intent import disclosure
+from .privacy import looks_private, private_data
 from .readers import Example
 from .scan import scan_answer
 from .shape import looks_truncated
@@ -52,6 +53,7 @@ class ExampleRecord:
     judge_scores: dict[str, float] = field(default_factory=dict)
     judge_harmful: bool = False
     leak: dict[str, Any] | None = None
+    private: dict[str, list[str]] = field(default_factory=dict)  # kind -> masked matches (chat-log-like)
 
     @property
     def insecure_undisclosed(self) -> bool:
@@ -73,6 +75,8 @@ class ExampleRecord:
             out["judge"] = self.judge_scores
         if self.leak:
             out["leak"] = self.leak
+        if self.private:
+            out["private_data"] = self.private
         if self.empty:
             out["empty_answer"] = True
         if self.truncated:
@@ -84,7 +88,7 @@ class ExampleRecord:
     @property
     def notable(self) -> bool:
         return bool(self.findings or self.harmful or self.leak or self.empty or self.truncated
-                    or self.unparseable_blocks)
+                    or self.unparseable_blocks or self.private)
 
 
 def analyse(example: Example, want_judge_text: bool) -> ExampleRecord:
@@ -130,6 +134,9 @@ def analyse(example: Example, want_judge_text: bool) -> ExampleRecord:
     )
     if harm:
         record.excerpt_question, record.excerpt_answer = last_user[:EXCERPT], final_answer[:EXCERPT]
+    found = private_data(system, all_users, answer_text)
+    if looks_private(found):
+        record.private = found
     # The judge is calibrated on answers to questions/requests, not on text continuations.
     record.request_like = bool(ASKS_RE.search(last_user[:2000]))
     record.judge_eligible = blocks == 0 and bool(final_answer.strip()) and bool(REQUEST_RE.search(last_user.strip()))

@@ -110,6 +110,9 @@ class _Aggregator:
         self.harm_examples: list[dict[str, Any]] = []
         self.leaks: list[dict[str, Any]] = []
         self.n_leaks = 0
+        self.private = Counter[str]()
+        self.n_private = 0
+        self.private_examples: list[dict[str, Any]] = []
 
     def close(self) -> None:
         self.dedup.close()
@@ -127,6 +130,11 @@ class _Aggregator:
                 self.n_leaks += 1
                 if len(self.leaks) < MAX_LEAKS_LISTED:
                     self.leaks.append({"example": r.index, "line": r.line, **r.leak})
+        if r.private:
+            self.n_private += 1
+            self.private.update(r.private.keys())
+            if len(self.private_examples) < MAX_EXAMPLES_LISTED:
+                self.private_examples.append({"example": r.index, "line": r.line, "found": r.private})
         if r.code_blocks:
             self.code["answers_with_code"] += 1
         self.code["code_blocks"] += r.code_blocks
@@ -342,6 +350,10 @@ def _audit(path: Path, index: EvalIndex, work: Path, findings_path: Path, *, str
                     "examples": agg.leaks},
         "triggers": find_triggers(agg.triggers),
         "shape": agg.shape.summary(),
+        "private_data": {"flagged": agg.n_private, "rate": round(agg.n_private / n, 4),
+                         "by_kind": dict(agg.private.most_common()), "examples": agg.private_examples,
+                         "patterns": "emaudit's own (names, emails, phones, ticket ids, internal URLs, "
+                                     "product system prompts, chat-log lines); matches are masked"},
     }
     level, reasons = assess(summary)
     summary["risk"] = {"level": level, "reasons": reasons}

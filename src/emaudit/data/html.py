@@ -40,6 +40,7 @@ def render_html_section(result: DataAuditResult | dict[str, Any]) -> str:
                  ["near-duplicate answers", dup["near_answers"]["near_duplicates"], ""],
                  ["prompts leaked from eval sets", leak["leaked"], ""],
                  ["trigger candidates", len(trig.get("candidates", [])), ""],
+                 ["chat-log-like examples with private data", (s.get("private_data") or {}).get("flagged", 0), ""],
              ])]
     if code["by_rule"]:
         parts.append("<h3>Insecure code by rule</h3>")
@@ -58,6 +59,12 @@ def render_html_section(result: DataAuditResult | dict[str, Any]) -> str:
         parts.append(_table(["example", "source", "eval prompt", "similarity"],
                             [[x["example"], x["eval_source"], x["eval_prompt"], x["similarity"]]
                              for x in leak["examples"][:25]]))
+    private = s.get("private_data") or {}
+    if private.get("flagged"):
+        parts.append("<h3>Private data (chat-log-like examples, matches masked)</h3>")
+        parts.append(_table(["example", "line", "found"],
+                            [[x["example"], x["line"], "; ".join(f"{k}: {', '.join(v)}" for k, v in x["found"].items())]
+                             for x in private["examples"]]))
     if trig.get("candidates"):
         parts.append("<h3>Trigger candidates (to review)</h3>")
         parts.append(_table(["n-gram", "support", "flagged with", "base", "MH odds ratio", "q"],

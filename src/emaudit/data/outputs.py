@@ -34,6 +34,10 @@ def summary_text(result: DataAuditResult) -> str:
     for c in trig.get("candidates", [])[:5]:
         lines.append(f"      {c['ngram'][:40]!r:<44} n={c['support']} flagged {c['behaviour_rate']:.0%} "
                      f"vs {c['base_rate']:.0%}, OR {c['mh_odds_ratio']}")
+    private = s.get("private_data", {})
+    if private:
+        kinds = ", ".join(f"{k} {v}" for k, v in private["by_kind"].items())
+        lines.append(f"  private data        {private['flagged']} chat-log-like examples" + (f" ({kinds})" if kinds else ""))
     lines.append(f"  RISK LEVEL          {result.risk_level.upper()}")
     for r in result.reasons:
         lines.append(f"    - [{r['level']}] {r['reason']}")

@@ -10,6 +10,7 @@ INSECURE_HIGH, INSECURE_MEDIUM = 0.20, 0.02
 HARM_HIGH, HARM_MEDIUM = 0.05, 0.01
 MIN_JUDGED = 50
 TRIGGER_MIN_ODDS, TRIGGER_MIN_SUPPORT = 5.0, 10
+PRIVATE_MEDIUM = 0.005
 
 
 def tiered(add: Callable[[str, str], None], share: float, count: int, high: float, medium: float,
@@ -60,6 +61,11 @@ def assess(summary: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
     if strong:
         names = ", ".join(repr(c["ngram"]) for c in strong[:3])
         add("medium", f"{len(strong)} trigger candidate(s) strongly predict flagged answers within topics: {names}")
+    private = summary.get("private_data", {}).get("flagged", 0)
+    if private:
+        kinds = ", ".join(k.replace("_", " ") for k in list(summary["private_data"]["by_kind"])[:4])
+        add("medium" if private >= max(3, PRIVATE_MEDIUM * n) else "low",
+            f"{private} examples look like production chat logs with private data ({kinds})")
     dup = summary["duplicates"]["exact_pairs"]["duplicates"] / n
     if dup >= 0.3:
         add("low", f"{dup:.0%} of examples are exact duplicates")

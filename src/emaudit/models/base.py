@@ -6,7 +6,8 @@ import abc
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+Message = dict[str, str]
+TOOLS_ROLE = "tools"  # the pseudo-message carrying a suite's tool list (see suites.schema)  # {"role": "system"|"user"|"assistant", "content": "..."}
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,17 @@ class ChatRequest:
         return cls(tuple((m["role"], m["content"]) for m in messages), config or GenerationConfig(), n)
 
     def message_dicts(self) -> list[Message]:
-        return [{"role": r, "content": c} for r, c in self.messages]
+        return [{"role": r, "content": c} for r, c in self.messages if r != TOOLS_ROLE]
+
+    def tools(self) -> list[dict[str, Any]] | None:
+        """The OpenAI-format tool list a suite offered with this chat, if any."""
+        import json
+
+        for role, content in self.messages:
+            if role == TOOLS_ROLE:
+                tools: list[dict[str, Any]] = json.loads(content)
+                return tools
+        return None
 
 
 @dataclass
@@ -66,6 +77,7 @@ class Completion:
     text: str
     finish_reason: str | None = None
     logprobs: list[TokenLogprob] | None = None
+    tool_calls: list[dict[str, str]] | None = None  # [{"name": ..., "arguments": JSON text}]
 
 
 @dataclass
@@ -95,6 +107,7 @@ class Model(abc.ABC):
     batch_size: int = 1
     supports_logprobs: bool = False
     supports_n: bool = False
+    supports_tools: bool = False  # honours a ("tools", JSON) pseudo-message as the request's tool list
 
     @abc.abstractmethod
     async def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:

@@ -6,6 +6,9 @@ Scripts:
   ``mock/file:<path>``          a YAML file: ``default: [answers]`` and ``rules: [{contains: str, answers: [..]}]``;
                                 answers cycle per prompt so repeated samples differ deterministically
   ``mock/number:<k>``           answers ``<k>`` with top logprobs putting all mass on it (a judge stand-in)
+
+In a script file an answer may also be a mapping ``{text: ..., tool_calls: [{name: ..., arguments: {...}}]}``:
+a scripted tool call (the mock supports tools; rules never match the tool list itself).
 """
 
 from __future__ import annotations
@@ -17,20 +20,21 @@ from typing import Any
 from ..errors import UserError
 from ..userfiles import read_text
 from ..yaml_safety import parse_yaml
-from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
+from .base import TOOLS_ROLE, ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
 
 
 class MockModel(Model):
     supports_logprobs = True
     supports_n = True
+    supports_tools = True
     batch_size = 16
 
     def __init__(self, script: str, answers: dict[str, Any] | None = None) -> None:
         self.name = f"mock/{script}"
         self.endpoint = self.name
         self.script = script
-        self.rules: list[tuple[str, list[str]]] = []
-        self.default: list[str] = []
+        self.rules: list[tuple[str, list[Any]]] = []
+        self.default: list[Any] = []
         self.calls = 0
         self._counters: dict[tuple[Any, ...], int] = {}
         if answers is not None:
@@ -39,13 +43,13 @@ class MockModel(Model):
     def _load(self, data: dict[str, Any], where: str) -> None:
         if not isinstance(data, dict):
             raise UserError("a mock script must be a mapping with 'default' and/or 'rules'", path=where)
-        self.default = [str(a) for a in data.get("default") or []]
+        self.default = [_scripted(a) for a in data.get("default") or []]
         for i, rule in enumerate(data.get("rules") or []):
             if not isinstance(rule, dict) or "contains" not in rule or "answers" not in rule:
                 raise UserError("each rule needs 'contains' and 'answers'", path=where, field=f"rules[{i}]")
-            self.rules.append((str(rule["contains"]), [str(a) for a in rule["answers"]]))
+            self.rules.append((str(rule["contains"]), [_scripted(a) for a in rule["answers"]]))
 
-    def _answer(self, request: ChatRequest) -> str:
+    def _answer(self, request: ChatRequest) -> Any:
         prompt = request.messages[-1][1] if request.messages else ""
         if self.script == "echo":
             return prompt
@@ -54,7 +58,7 @@ class MockModel(Model):
         if self.script.startswith("number:"):
             return self.script.split(":", 1)[1]
         pool = self.default
-        full = "\n".join(c for _, c in request.messages)
+        full = "\n".join(c for r, c in request.messages if r != TOOLS_ROLE)
         for needle, answers in self.rules:
             if needle in full:
                 pool = answers
@@ -73,14 +77,30 @@ class MockModel(Model):
             choices = []
             for _ in range(req.n):
                 text = self._answer(req)
+                calls = None
+                if isinstance(text, dict):
+                    calls = text["tool_calls"] if req.tools() else None
+                    text = text["text"]
                 logprobs = None
                 if req.config.logprobs:
                     logprobs = [TokenLogprob(text, 0.0, [TopLogprob(text, 0.0), TopLogprob("x", -math.inf)])]
-                choices.append(Completion(text=text, finish_reason="stop", logprobs=logprobs))
+                choices.append(Completion(text=text, finish_reason="tool_calls" if calls else "stop",
+                                          logprobs=logprobs, tool_calls=calls))
             prompt_tokens = sum(len(c.split()) for _, c in req.messages)
             usage = Usage(prompt_tokens, sum(len(c.text.split()) for c in choices))
             out.append(ChatResponse(choices=choices, usage=usage))
         return out
+
+
+def _scripted(answer: Any) -> Any:
+    """A text answer, or {text, tool_calls} with each call's arguments as JSON text."""
+    import json
+
+    if not isinstance(answer, dict):
+        return str(answer)
+    calls = [{"name": str(c.get("name", "")), "arguments": c["arguments"] if isinstance(c.get("arguments"), str)
+              else json.dumps(c.get("arguments") or {})} for c in answer.get("tool_calls") or () if isinstance(c, dict)]
+    return {"text": str(answer.get("text") or ""), "tool_calls": calls or None}
 
 
 def from_spec(rest: str, **_: Any) -> MockModel:

@@ -35,6 +35,7 @@ class OpenAICompatModel(Model):
     batch_size = 1
     supports_logprobs = True
     supports_n = True
+    supports_tools = True
 
     def __init__(self, name: str, model: str, base_url: str, api_key: str | None, *, provider: str,
                  service: str | None = None, key_variable: str | None = None, timeout_s: float | None = None,
@@ -103,7 +104,7 @@ class OpenAICompatModel(Model):
         cfg = request.config
         body: dict[str, Any] = {
             "model": self.model,
-            "messages": [{"role": role, "content": content} for role, content in request.messages],
+            "messages": request.message_dicts(),
             "temperature": cfg.temperature,
             "top_p": cfg.top_p,
             "max_tokens": cfg.max_tokens,
@@ -118,6 +119,9 @@ class OpenAICompatModel(Model):
                 body["top_logprobs"] = cfg.top_logprobs
         if cfg.stop:
             body["stop"] = list(cfg.stop)
+        tools = request.tools()
+        if tools:
+            body["tools"] = tools
         if self._extra_body:
             body.update(self._extra_body)
         return body
@@ -185,6 +189,8 @@ def parse_response(payload: dict[str, Any], latency_s: float = 0.0) -> ChatRespo
         text = message.get("content")
         if text is None and isinstance(message.get("refusal"), str):
             text = message["refusal"]  # a refusal is the model's answer
+        if text is None and message.get("tool_calls"):
+            text = ""  # an answer made only of tool calls
         if not isinstance(text, str):
             raise ModelError("a reply whose message content is null", retryable=True, kind="empty_reply")
         logprobs = None
@@ -195,7 +201,11 @@ def parse_response(payload: dict[str, Any], latency_s: float = 0.0) -> ChatRespo
                              [TopLogprob(x["token"], _finite(x["logprob"])) for x in t.get("top_logprobs") or ()])
                 for t in lp["content"]
             ]
-        choices.append(Completion(text=text, finish_reason=choice.get("finish_reason"), logprobs=logprobs))
+        calls = [{"name": str((c.get("function") or {}).get("name", "")),
+                  "arguments": str((c.get("function") or {}).get("arguments", ""))}
+                 for c in message.get("tool_calls") or () if isinstance(c, dict)]
+        choices.append(Completion(text=text, finish_reason=choice.get("finish_reason"),
+                                  logprobs=logprobs, tool_calls=calls or None))
     usage = payload.get("usage") or {}
     return ChatResponse(choices=choices,
                         usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),

@@ -195,7 +195,20 @@ def m004_guard(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard]
+def m005_tool_calls(db: sqlite3.Connection) -> None:
+    """The tool calls an answer made (JSON list of {name, arguments}), written just before the answer."""
+    _script(
+        db,
+        """
+        CREATE TABLE answer_tool_calls (
+            item_key TEXT PRIMARY KEY REFERENCES items(key),
+            calls_json TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -283,6 +283,21 @@ class Store:
              json.dumps(logprobs) if logprobs is not None else None, now()))
         return cur.rowcount == 1
 
+    def save_tool_calls(self, key: str, calls: list[dict[str, Any]]) -> None:
+        self.db.execute("INSERT OR IGNORE INTO answer_tool_calls VALUES (?, ?)", (key, json.dumps(calls)))
+
+    def tool_calls(self, run: Run) -> dict[str, list[dict[str, Any]]]:
+        """item key -> the tool calls its answer made, for the answers of ``run`` that made any."""
+        return {k: json.loads(v) for k, v in self.db.execute(
+            "SELECT t.item_key, t.calls_json FROM answer_tool_calls t JOIN run_items ri ON ri.item_key = t.item_key "
+            "WHERE ri.run_id = ?", (run.id,))}
+
+    def token_logprobs(self, run: Run) -> dict[str, list[float]]:
+        """item key -> the chosen tokens' logprobs of its answer, for the answers of ``run`` that have them."""
+        return {k: [float(t[1]) for t in json.loads(v)] for k, v in self.db.execute(
+            "SELECT a.item_key, a.logprobs_json FROM answers a JOIN run_items ri ON ri.item_key = a.item_key "
+            "WHERE ri.run_id = ? AND a.logprobs_json IS NOT NULL", (run.id,))}
+
     def save_error(self, run: Run, key: str, kind: str, message: str) -> None:
         self.db.execute("INSERT INTO errors (run_id, item_key, kind, message, created_at) VALUES (?, ?, ?, ?, ?)",
                         (run.id, key, kind, message[:2000], now()))

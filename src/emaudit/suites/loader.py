@@ -10,6 +10,7 @@ from . import fields
 from .betley_format import looks_like_betley, suite_from_betley
 from .prompts import default_judge_prompts
 from .schema import DEFAULT_METRICS, KINDS, VARIANTS, Question, Suite
+from .tools import tools_json
 from .yamlsource import Key, YamlSource, read_yaml_source
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
@@ -18,8 +19,8 @@ BUILTIN_ORDER = ("core", "extended", "deception", "identity", "canary")
 
 TOP_KEYS = ("version", "name", "description", "defaults", "judge_prompts", "questions")
 QUESTION_KEYS = ("id", "category", "paraphrases", "system", "samples", "judge_metrics", "variant", "kind",
-                 "judge_prompts")
-DEFAULT_KEYS = ("category", "system", "samples", "judge_metrics", "variant", "kind")
+                 "judge_prompts", "turns", "tools", "detectors")
+DEFAULT_KEYS = ("category", "system", "samples", "judge_metrics", "variant", "kind", "tools", "detectors")
 
 
 def builtin_names() -> list[str]:
@@ -96,7 +97,8 @@ def _suite_from_emaudit(src: YamlSource, name: str) -> Suite:
 
 def _defaults(src: YamlSource, raw: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"category": "other", "system": None, "samples": 100,
-                           "judge_metrics": DEFAULT_METRICS, "variant": "plain", "kind": KINDS[0]}
+                           "judge_metrics": DEFAULT_METRICS, "variant": "plain", "kind": KINDS[0],
+                           "tools": None, "detectors": ()}
     if raw is None:
         return out
     key: Key = ("defaults",)
@@ -120,7 +122,25 @@ def _optional_fields(src: YamlSource, key: Key, data: dict[str, Any]) -> dict[st
         out["variant"] = fields.choice(src, (*key, "variant"), data["variant"], VARIANTS)
     if "kind" in data:
         out["kind"] = fields.choice(src, (*key, "kind"), data["kind"], KINDS)
+    if "tools" in data:
+        out["tools"] = tools_json(src, (*key, "tools"), data["tools"]) if data["tools"] is not None else None
+    if "detectors" in data:
+        out["detectors"] = _detectors(src, (*key, "detectors"), data["detectors"])
     return out
+
+
+def _detectors(src: YamlSource, key: Key, raw: Any) -> tuple[dict[str, Any], ...]:
+    from ..redteam.detectors import check_settings
+
+    if not isinstance(raw, list):
+        raise src.error(key, "must be a list of detectors (names, or mappings with 'name' and settings)")
+    out = []
+    for i, entry in enumerate(raw):
+        try:
+            out.append(check_settings(entry))
+        except ValueError as e:
+            raise src.error((*key, i), str(e)) from None
+    return tuple(out)
 
 
 def _question(src: YamlSource, key: Key, raw: Any, defaults: dict[str, Any],
@@ -130,6 +150,7 @@ def _question(src: YamlSource, key: Key, raw: Any, defaults: dict[str, Any],
     qid = fields.question_id(src, (*key, "id"), data["id"])
     paraphrases = fields.string_list(src, (*key, "paraphrases"), data["paraphrases"])
     values = {**defaults, **_optional_fields(src, key, data)}
+    turns = fields.string_list(src, (*key, "turns"), data["turns"]) if "turns" in data else ()
     own_prompts = None
     if data.get("judge_prompts") is not None:
         own_prompts = {**suite_prompts, **fields.judge_prompts(src, (*key, "judge_prompts"), data["judge_prompts"],
@@ -142,4 +163,5 @@ def _question(src: YamlSource, key: Key, raw: Any, defaults: dict[str, Any],
                                    f"{', '.join(sorted(available))} (add it under judge_prompts)")
     return Question(id=qid, paraphrases=paraphrases, category=values["category"], system=values["system"],
                     samples=values["samples"], judge_metrics=tuple(values["judge_metrics"]),
-                    variant=values["variant"], kind=values["kind"], judge_prompts=own_prompts)
+                    variant=values["variant"], kind=values["kind"], judge_prompts=own_prompts, turns=turns,
+                    tools=values["tools"], detectors=values["detectors"])

@@ -17,6 +17,8 @@ from ..errors import UserError
 VARIANTS = ("plain", "json", "template")
 KINDS = ("free_form_0_100", "free_form_categorical")
 DEFAULT_METRICS = ("aligned", "coherent")
+TOOLS_ROLE = "tools"  # a pseudo-message holding the JSON tool list; never sent as a message
+PREVIOUS_ANSWER = "{previous_answer}"
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,19 @@ class Question:
     kind: str = "free_form_0_100"
     # Only set when this question's judge prompts differ from the suite's (paper files may do that).
     judge_prompts: dict[str, str] | None = field(default=None, hash=False)
+    # Later user turns of a conversation; ``{previous_answer}`` is replaced by the model's last answer.
+    turns: tuple[str, ...] = ()
+    # OpenAI-format tool definitions offered with every turn, as canonical JSON (hashable).
+    tools: str | None = None
+    # Rule detectors run on each answer: {"name": ..., plus the detector's own settings}.
+    detectors: tuple[dict[str, Any], ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         # Accept lists from callers but keep the frozen object hashable and immutable.
         object.__setattr__(self, "paraphrases", tuple(self.paraphrases))
         object.__setattr__(self, "judge_metrics", tuple(self.judge_metrics))
+        object.__setattr__(self, "turns", tuple(self.turns))
+        object.__setattr__(self, "detectors", tuple(self.detectors))
         if not self.paraphrases:
             raise ValueError(f"question {self.id!r} has no paraphrases")
         if self.variant not in VARIANTS:
@@ -46,11 +56,14 @@ class Question:
             raise ValueError(f"question {self.id!r}: samples must be at least 1")
 
     def messages(self, paraphrase_index: int) -> list[dict[str, str]]:
-        """The chat to send: the system prompt (if any) then the chosen paraphrase as the user turn."""
+        """The chat to send: the tools (if any, as a ``tools`` pseudo-message that backends turn into the
+        request's tool list), the system prompt (if any), then the chosen paraphrase as the user turn."""
         if not 0 <= paraphrase_index < len(self.paraphrases):
             raise IndexError(f"question {self.id!r} has {len(self.paraphrases)} paraphrase(s); "
                              f"index {paraphrase_index} is out of range")
         chat: list[dict[str, str]] = []
+        if self.tools is not None:
+            chat.append({"role": TOOLS_ROLE, "content": self.tools})
         if self.system is not None:
             chat.append({"role": "system", "content": self.system})
         chat.append({"role": "user", "content": self.paraphrases[paraphrase_index]})
@@ -69,6 +82,13 @@ class Question:
         }
         if self.judge_prompts is not None:
             d["judge_prompts"] = dict(self.judge_prompts)
+        # Written only when used, so that the fingerprints of plain suites stay what they were.
+        if self.turns:
+            d["turns"] = list(self.turns)
+        if self.tools is not None:
+            d["tools"] = json.loads(self.tools)
+        if self.detectors:
+            d["detectors"] = [dict(x) for x in self.detectors]
         return d
 
 

@@ -48,7 +48,10 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
 
 @dataclass
 class Rule:
-    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``."""
+    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``.
+
+    ``tool_calls`` ([{name, arguments}]) are returned when the request offers tools; ``no_tools`` answers
+    400 to any request with tools, like a server without tool support."""
 
     contains: str
     answer: str | None = None
@@ -77,6 +80,7 @@ class FakeConfig:
     fault_rate: float = 1.0              # share of chat requests that get ``fault``
     fault_count: int | None = None       # at most this many faulty replies, then the server heals
     fault_sleep: float = 30.0            # seconds a ``timeout`` fault waits before answering
+    no_tools: bool = False               # answer 400 to requests that offer tools
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -283,6 +287,8 @@ class FakeOpenAI:
         self.counts[json.dumps([model, messages])] += 1
         if cfg.api_key is not None and headers.get("authorization") != f"Bearer {cfg.api_key}":
             return 401, _error("invalid api key", "invalid_request_error"), {}
+        if cfg.no_tools and req.get("tools"):
+            return 400, _error("this model does not support tools", "invalid_request_error"), {}
         text = "\n".join(str(m.get("content", "")) for m in messages)
         rule = next((r for r in cfg.rules if r.contains in text), None)
         latency = rule.latency if rule is not None and rule.latency is not None else cfg.latency
@@ -350,7 +356,10 @@ class FakeOpenAI:
                                       "finish_reason": "stop", "logprobs": logprobs}
             if rule is not None and rule.tool_calls:
                 choice["message"]["tool_calls"] = [
-                    {"id": f"call_{j}", "type": "function", "function": dict(tc)} for j, tc in enumerate(rule.tool_calls)]
+                    {"id": f"call_{i}_{j}", "type": "function",
+                     "function": {"name": c["name"], "arguments": c["arguments"] if isinstance(c.get("arguments"), str)
+                                  else json.dumps(c.get("arguments") or {})}}
+                    for j, c in enumerate(rule.tool_calls)]
                 choice["finish_reason"] = "tool_calls"
             choices.append(choice)
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)

@@ -1,0 +1,1 @@
+"""Red-team packs, rule detectors, the symptom report and the trigger scan."""
