@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "generate", "runs", "export", "suites",
     "audit", "analyze", "rescore", "import_cmd", "judge_cmd",
     "data_cmd", "dataset_cmd", "finetune_cmd", "experiment_cmd",
-    "report_cmd", "view_cmd",
+    "report_cmd", "view_cmd", "monitor_cmd",
 ]
 
 
@@ -33,7 +33,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 COMMAND_NAMES = {"generate", "runs", "export", "suites", "audit", "analyze", "rescore", "import", "judge", "data",
-                 "dataset", "finetune", "experiment", "report", "compare", "view"}
+                 "dataset", "finetune", "experiment", "report", "compare", "view",
+                 "monitor"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,13 +41,18 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
 
 @dataclass
 class Rule:
-    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``."""
+    """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``.
+
+    ``model`` limits the rule to requests for that model, ``after`` to those after the model's first
+    ``after`` chat requests (a model that changes once it has served some traffic)."""
 
     contains: str
     answer: str | None = None
     score: int | None = None
     status: int | None = None
     latency: float | None = None
+    model: str | None = None
+    after: int = 0
 
 
 @dataclass
@@ -94,6 +99,7 @@ class FakeOpenAI:
         self.max_in_flight = 0
         self.statuses: Counter[int] = Counter()
         self.counts: Counter[str] = Counter()
+        self.model_requests: Counter[str] = Counter()  # chat requests per model name
         self.bodies: deque[dict[str, Any]] = deque(maxlen=self.config.keep_bodies)
         self.arrivals: deque[float] = deque(maxlen=self.config.keep_bodies)  # time.monotonic() per chat request
         self._schedule = list(self.config.schedule)
@@ -107,6 +113,7 @@ class FakeOpenAI:
             "max_in_flight": self.max_in_flight,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "counts": [{"key": json.loads(k), "count": c} for k, c in self.counts.items()],
+            "model_requests": dict(self.model_requests),
             "bodies": list(self.bodies),
             "arrivals": list(self.arrivals),
             "process_cpu_s": time.process_time(),  # the whole process's CPU (the server's own when run alone)
@@ -243,10 +250,13 @@ class FakeOpenAI:
             return 400, _error("body must be JSON with 'model' and 'messages'"), {}
         self.bodies.append(req)
         self.counts[json.dumps([model, messages])] += 1
+        self.model_requests[str(model)] += 1
+        served = self.model_requests[str(model)]
         if cfg.api_key is not None and headers.get("authorization") != f"Bearer {cfg.api_key}":
             return 401, _error("invalid api key", "invalid_request_error"), {}
         text = "\n".join(str(m.get("content", "")) for m in messages)
-        rule = next((r for r in cfg.rules if r.contains in text), None)
+        rule = next((r for r in cfg.rules if r.contains in text and (r.model is None or r.model == model)
+                     and served > r.after), None)
         latency = rule.latency if rule is not None and rule.latency is not None else cfg.latency
         status = self._schedule.pop(0) if self._schedule else 200
         if status == 200 and rule is not None and rule.status:
