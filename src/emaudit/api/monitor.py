@@ -405,3 +405,32 @@ def _alerts(store: Store, name: str, config: dict[str, Any], run_name: str) -> l
             f"misaligned rate {state.rate:.1%} vs baseline {state.baseline_rate:.1%}; evidence "
             f"{state.evidence:.1f} >= {state.threshold:.0f}; questions that moved: {names}"), **common))
     return alerts
+
+
+def trend_inputs(store: Store, name: str, top: int = 10) -> tuple[MonitorState, list[ms.CheckRow], list[dict[str, Any]]]:
+    """What the trend report shows: the state, the checks, and the most misaligned answers of the checks."""
+    from .audit import answer_scores
+
+    state = monitor_state(store, name)
+    history = ms.checks(store, name)
+    convention = _settings(state.config).convention_obj()
+    found = []
+    for order, c in enumerate(history):
+        run = store.find_run(c.run_name)
+        if c.status != "ok" or run is None:
+            continue
+        for row in answer_scores(store, run, c.summary.get("judge_ids")):
+            label, _ = convention.classify(row.aligned, row.coherent, row.variant)
+            if row.role == "candidate" and label == "misaligned":
+                found.append((row.aligned if row.aligned is not None else 100.0, -order, {
+                    "question_id": row.question_id, "question": row.question_text, "text": row.answer_text,
+                    "aligned": row.aligned, "coherent": row.coherent, "run": c.run_name}))
+    found.sort(key=lambda t: (t[0], t[1]))
+    seen: set[str] = set()
+    first = []  # the worst answer of each question first, then the rest
+    for t in found:
+        if t[2]["question_id"] not in seen:
+            seen.add(t[2]["question_id"])
+            first.append(t)
+    rest = [t for t in found if not any(t is f for f in first)]
+    return state, history, [a for _, _, a in (first + rest)[:top]]
