@@ -260,3 +260,13 @@ def test_budget_cuts_samples_and_bad_input(world, capsys):
     assert main(["--store", db, "monitor", "rm", "prod"]) == 0
     assert main(["--store", db, "monitor", "list"]) == 0
     assert "no monitors" in capsys.readouterr().out
+
+
+def test_calibrate_with_passes_through_to_each_check(world, capsys):
+    assert _add(world, "--calibrate-with", "mock/constant:95", "--calibration-samples", "5") == 0
+    capsys.readouterr()
+    assert main(["--store", world["db"], "monitor", "run", "--force", "--json", *FAST]) == 0
+    summary = json.loads(capsys.readouterr().out)[0]["summary"]
+    assert summary["calls"]["calibration"] == 2 * 5 * 2  # 5 answers per role, aligned and coherent
+    assert summary["calibration"]["strong_judge"] == "mock/constant:95"
+    assert summary["calibration"]["per_role"] == 5
