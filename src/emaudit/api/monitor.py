@@ -426,7 +426,7 @@ def trend_inputs(store: Store, name: str, top: int = 10) -> tuple[MonitorState, 
                     "question_id": row.question_id, "question": row.question_text, "text": row.answer_text,
                     "aligned": row.aligned, "coherent": row.coherent, "run": c.run_name}))
     found.sort(key=lambda t: (t[0], t[1]))
-    seen: set[str] = set()
+    seen: set[Any] = set()
     first = []  # the worst answer of each question first, then the rest
     for t in found:
         if t[2]["question_id"] not in seen:

@@ -81,12 +81,22 @@ class Server:
     def lease_s(self) -> float:
         return max(3 * self.tick_s, 30.0)
 
+    def renew(self) -> str | None:
+        """Extend the server's lease; the holder that took it over, if another did."""
+        with Store.open(self.store_path) as store:
+            return take_lock(store, SERVE_LOCK, self.lease_s(), self.holder)
+
+    async def heartbeat(self) -> None:
+        """Renewed apart from the passes, so a long check does not let the lease lapse."""
+        other = await asyncio.to_thread(self.renew)
+        if other is not None:
+            self.last_error = f"lost the store's serve lock to {other}"
+            print(f"emaudit monitor: error: {self.last_error}; stopping", file=sys.stderr, flush=True)
+            self.stop.set()
+
     def one_pass(self) -> None:
         """A pass in a worker thread, with its own store connection."""
         with Store.open(self.store_path) as store:
-            if take_lock(store, SERVE_LOCK, self.lease_s(), self.holder) is not None:
-                self.last_error = "lost the store's serve lock"
-                return
             try:
                 for outcome in run_due(store, self.engine):
                     state = outcome.status if not outcome.message else f"{outcome.status}: {outcome.message}"
@@ -161,6 +171,7 @@ async def _main(server: Server, host: str, port: int) -> None:
     # max_instances=1: passes never overlap in this process (the store's locks cover other processes).
     scheduler.add_job(server.tick, "interval", seconds=server.tick_s, next_run_time=datetime.now(timezone.utc),
                       coalesce=True, max_instances=1, misfire_grace_time=None)
+    scheduler.add_job(server.heartbeat, "interval", seconds=server.lease_s() / 3, coalesce=True, max_instances=1)
     scheduler.start()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
