@@ -105,3 +105,36 @@ def test_killed_server_lock_is_taken_over(store_with_monitor):
     second = _serve(db, env, "--passes", "1")
     _bound_port(second)
     assert second.wait(60) == 0
+
+
+def test_check_killed_half_way_resumes_on_the_next_pass(store_with_monitor, fake_openai):
+    db, env = store_with_monitor
+    fake_openai.config.latency = 0.05
+    proc = subprocess.Popen([sys.executable, "-m", "emaudit", "--store", db, "monitor", "run", "--retries", "0",
+                             "--max-connections", "1", "--no-adaptive", "--no-progress"], env=env,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    answered = 0
+    while time.time() < deadline and answered < 5:
+        time.sleep(0.2)
+        with Store.open(db) as store:
+            history = ms.checks(store, "prod")
+            run = store.find_run(history[0].run_name) if history else None
+            answered = sum(1 for a in store.answers(run) if a.item.role == "candidate") if run else 0
+    proc.kill()  # kill -9 half-way through the check
+    proc.wait(30)
+    with Store.open(db) as store:
+        history = ms.checks(store, "prod")
+        assert [c.status for c in history] == ["running"]
+        run = store.get_run(history[0].run_name)
+        total = sum(1 for it in store.items(run) if it.role == "candidate")
+        done = sum(1 for a in store.answers(run) if a.item.role == "candidate")
+    assert 0 < done < total
+    fake_openai.config.latency = 0.0
+    before = len(fake_openai.bodies)
+    assert main(["--store", db, "monitor", "run", "--retries", "0", "--no-progress"]) == 0
+    with Store.open(db) as store:
+        history = ms.checks(store, "prod")
+        assert [(c.run_name, c.status) for c in history] == [(run.name, "ok")]
+    asked = sum(int(b.get("n") or 1) for b in list(fake_openai.bodies)[before:] if b["model"] == "prod")
+    assert asked == total - done  # only the missing answers were asked for
