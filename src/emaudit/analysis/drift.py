@@ -97,17 +97,18 @@ def drift_evidence(baseline: Flags, checks: Sequence[Flags], *, alpha: float = 0
     questions = sorted(baseline)
     bets = LARGEST_BET / null_rate * np.geomspace(1 / 256, 1, BETS)
     # log(1 + lam X) summed over each check's rounds, per bet: checks x bets
-    per_check = np.array([[float(np.log1p(b * (np.array(rounds(c, questions) or [null_rate]) - null_rate)).sum())
-                           for b in bets] for c in checks])
+    per_check = np.zeros((len(checks), BETS))
+    for i, c in enumerate(checks):
+        x = np.asarray(rounds(c, questions), dtype=float) - null_rate
+        if x.size:
+            per_check[i] = np.log1p(np.outer(bets, x)).sum(axis=1)
     cumulative = np.vstack([np.zeros(BETS), np.cumsum(per_check, axis=0)])
+    weights = np.array([start_weight(s) for s in range(len(checks))])
     evidence: list[float] = []
     crossed: int | None = None
     for t in range(len(checks)):
-        started = 0.0
-        for s in range(t + 1):
-            log_w = cumulative[t + 1] - cumulative[s]
-            started += start_weight(s) * float(np.exp(log_w).mean())
-        value = started + 1.0 / (t + 2)  # the weight of changes not started yet
+        started = np.exp(cumulative[t + 1] - cumulative[:t + 1]).mean(axis=1)  # one wealth per start check
+        value = float(weights[:t + 1] @ started) + 1.0 / (t + 2)  # + the weight of changes not started yet
         evidence.append(value)
         if crossed is None and value >= threshold:
             crossed = t
