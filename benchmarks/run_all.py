@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine.py", "local.py", "judge.py", "cost.py", "data_audit.py", "finetune.py", "report.py"]
+ORDER = ["engine.py", "local.py", "judge.py", "cost.py", "data_audit.py", "finetune.py", "report.py", "monitor.py"]
 
 
 def main() -> int:
