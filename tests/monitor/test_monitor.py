@@ -144,6 +144,15 @@ def test_drift_after_second_check_alerts_log_webhook_and_exit_status(world, hook
     # still in alarm on the next pass: cron sees exit 1 again, but the webhook is not sent twice
     assert _run(world) == 1
     assert len(hook.bodies) == 1
+    # a person rolls the endpoint back and acknowledges: the evidence starts again
+    server.config.rules = []
+    assert main(["--store", world["db"], "monitor", "ack", "prod", "--by", "oncall"]) == 0
+    assert _run(world) == 0
+    capsys.readouterr()
+    assert main(["--store", world["db"], "monitor", "status", "--json"]) == 0
+    state = json.loads(capsys.readouterr().out)[0]
+    assert state["state"] == "ok" and state["alarm_at"] is None and state["checks"] == 1
+    assert state["config"]["acknowledgements"][0]["by"] == "oncall"
 
 
 def test_status_table_and_json(world, capsys):

@@ -343,7 +343,7 @@ class MonitorState:
 def monitor_state(store: Store, name: str) -> MonitorState:
     """Everything ``status``, ``/metrics`` and the trend report show, recomputed from the store."""
     config = ms.monitor_config(store, name)
-    history = ms.checks(store, name)
+    history = [c for c in ms.checks(store, name) if c.id > config.get("acknowledged_through", 0)]
     ok = [c for c in history if c.status == "ok"]
     alpha = config["analysis"]["alpha"]
     baseline_flags = ok[-1].summary.get("baseline_flags", {}) if ok else {}
@@ -381,6 +381,20 @@ def monitor_state(store: Store, name: str) -> MonitorState:
         latest.get("baseline_rate"), evidence.current, evidence.threshold, evidence.evidence,
         ok[evidence.crossed_at].run_name if evidence.crossed_at is not None else None, failures, broken, change,
         latest.get("moved", []), state, next_due)
+
+
+def acknowledge(store: Store, name: str, by: str) -> int:
+    """A person cleared the monitor's state: the evidence and the failure count start again from the next
+    check (earlier checks stay in the store and in the trend report). Returns the last acknowledged check id."""
+    config = ms.monitor_config(store, name)
+    history = ms.checks(store, name)
+    if not history:
+        raise UserError(f"monitor {name!r} has no checks to acknowledge", field="monitor")
+    last = history[-1].id
+    acks = [*config.get("acknowledgements", []),
+            {"through": last, "by": by, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}]
+    ms.update_monitor(store, name, {**config, "acknowledged_through": last, "acknowledgements": acks})
+    return last
 
 
 def _alerts(store: Store, name: str, config: dict[str, Any], run_name: str) -> list[Alert]:

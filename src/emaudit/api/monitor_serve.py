@@ -122,6 +122,12 @@ def serve(store_path: str | Path, engine: EngineOptions, *, host: str = "127.0.0
           tick_s: float = 60.0, passes: int | None = None) -> int:
     if tick_s <= 0:
         raise UserError("must be positive", field="--tick")
+    try:
+        import apscheduler  # noqa: F401
+        import prometheus_client  # noqa: F401
+    except ImportError as e:
+        raise UserError(f"monitor serve needs {e.name}: pip install 'emaudit[monitor]' (or use `emaudit monitor "
+                        "run` from cron)", field="serve") from None
     engine.progress = False
     server = Server(store_path, engine, tick_s, passes)
     with Store.open(store_path) as store:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -63,6 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=run_status)
 
+    ack = msub.add_parser("ack", help="a person cleared an alarm: the evidence starts again from the next check")
+    ack.add_argument("name")
+    ack.add_argument("--by", default=os.environ.get("USER", "unknown"), help="who acknowledges (default $USER)")
+    ack.set_defaults(func=run_ack)
+
     serve = msub.add_parser("serve", help="long-running scheduler with /metrics (Prometheus) and /healthz")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=9464)
@@ -120,6 +126,16 @@ def run_rm(args: argparse.Namespace) -> int:
     store = open_store(args)
     ms.delete_monitor(store, args.name)
     print(f"removed monitor {args.name!r}; its check runs stay in the store")
+    return 0
+
+
+def run_ack(args: argparse.Namespace) -> int:
+    from ..api.monitor import acknowledge
+
+    store = open_store(args)
+    last = acknowledge(store, args.name, args.by)
+    print(f"monitor {args.name!r}: acknowledged by {args.by} through check #{last}; the evidence starts again "
+          "from the next check")
     return 0
 
 

@@ -39,6 +39,11 @@ def monitor_config(store: Store, name: str) -> dict[str, Any]:
     return config
 
 
+def update_monitor(store: Store, name: str, config: dict[str, Any]) -> None:
+    monitor_config(store, name)
+    store.db.execute("UPDATE monitors SET config_json = ? WHERE name = ?", (json.dumps(config), name))
+
+
 def monitor_names(store: Store) -> list[str]:
     return [r[0] for r in store.db.execute("SELECT name FROM monitors ORDER BY name")]
 
