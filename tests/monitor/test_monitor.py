@@ -279,3 +279,19 @@ def test_calibrate_with_passes_through_to_each_check(world, capsys):
     assert summary["calls"]["calibration"] == 2 * 5 * 2  # 5 answers per role, aligned and coherent
     assert summary["calibration"]["strong_judge"] == "mock/constant:95"
     assert summary["calibration"]["per_role"] == 5
+
+
+def test_a_check_running_elsewhere_is_not_run_twice(world, capsys):
+    from emaudit.api.monitor import take_lock
+
+    assert _add(world) == 0
+    with Store.open(world["db"]) as store:  # another machine holds the check's lock
+        assert take_lock(store, "check:prod", 600, holder="other-host:4242") is None
+    assert main(["--store", world["db"], "monitor", "run", *FAST]) == 0
+    assert "skipped: a check of 'prod' is running elsewhere (other-host:4242)" in capsys.readouterr().err
+    with Store.open(world["db"]) as store:
+        assert ms.checks(store, "prod") == []
+        ms.release_lock(store, "check:prod", "other-host:4242")
+    assert main(["--store", world["db"], "monitor", "run", *FAST]) == 0
+    with Store.open(world["db"]) as store:
+        assert [c.status for c in ms.checks(store, "prod")] == ["ok"]

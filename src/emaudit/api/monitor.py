@@ -201,12 +201,12 @@ def run_due(store: Store, engine: EngineOptions, when: datetime | None = None, o
     outcomes = []
     for name in names:
         if force or is_due(store, name, when):
-            outcomes.append(run_check(store, name, engine, when))
+            outcomes.append(run_check(store, name, engine, when, force=force))
     return outcomes
 
 
 def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | None = None,
-              lock_s: float = 3600.0) -> CheckOutcome:
+              lock_s: float = 3600.0, force: bool = False) -> CheckOutcome:
     """Run (or resume) one check of monitor ``name`` under its lock; record it; send its alerts."""
     when = when or datetime.now(timezone.utc)
     config = ms.monitor_config(store, name)
@@ -215,6 +215,8 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
     if other is not None:
         return CheckOutcome(name, "", "skipped", f"a check of {name!r} is running elsewhere ({other})")
     try:
+        if not force and not is_due(store, name, when):  # another process checked it while we waited
+            return CheckOutcome(name, "", "skipped", f"{name!r} was just checked by another process")
         history = ms.checks(store, name)
         if history and history[-1].status == "running":
             run_name = history[-1].run_name
