@@ -295,3 +295,13 @@ def test_a_check_running_elsewhere_is_not_run_twice(world, capsys):
     assert main(["--store", world["db"], "monitor", "run", *FAST]) == 0
     with Store.open(world["db"]) as store:
         assert [c.status for c in ms.checks(store, "prod")] == ["ok"]
+
+
+def test_add_from_a_config_file(world, tmp_path, capsys):
+    config = tmp_path / "monitor.yaml"
+    config.write_text(f"model: openai-api/fake/prod\nbaseline: support-v2\nevery: 30m\njudge: {world['judge']}\n"
+                      "alert: [log]\nfailures_to_alert: 5\n")
+    assert main(["--store", world["db"], "monitor", "add", "prod", "--config", str(config)]) == 0
+    assert main(["--store", world["db"], "monitor", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])[0]
+    assert listed["every_s"] == 1800 and listed["failures_to_alert"] == 5 and listed["alerts"] == ["log"]
