@@ -84,3 +84,19 @@ def test_command_line_server(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_rules_per_model_that_start_after_some_requests(fake_openai):
+    """A model whose answers change once it has served some traffic (the monitor's silent update)."""
+    assert _post(fake_openai.url + "/reset", {"rules": [{"contains": "", "model": "prod", "after": 2,
+                                                         "answer": "changed"}]})[0] == 200
+
+    def ask(model: str) -> str:
+        status, body, _ = _post(fake_openai.base_url + "/chat/completions",
+                                {"model": model, "messages": [{"role": "user", "content": "hi"}]})
+        assert status == 200
+        return body["choices"][0]["message"]["content"]
+
+    assert [ask("prod") for _ in range(3)] == ["hi", "hi", "changed"]
+    assert ask("other") == "hi"
+    assert _get(fake_openai.url + "/stats")["model_requests"] == {"prod": 3, "other": 1}

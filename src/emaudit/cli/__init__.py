@@ -23,7 +23,7 @@ COMMAND_MODULES = [
     "generate", "runs", "export", "suites",
     "audit", "analyze", "rescore", "import_cmd", "judge_cmd",
     "data_cmd", "dataset_cmd", "finetune_cmd", "experiment_cmd",
-    "report_cmd", "view_cmd", "guard_cmd", "store_cmd", "redteam_cmd", "scan_triggers_cmd", "dynamics_cmd",
+    "report_cmd", "view_cmd", "guard_cmd", "store_cmd", "redteam_cmd", "scan_triggers_cmd", "dynamics_cmd", "monitor_cmd",
 ]
 
 
@@ -36,7 +36,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 COMMAND_NAMES = {"generate", "runs", "export", "suites", "audit", "analyze", "rescore", "import", "judge", "data",
                  "dataset", "finetune", "experiment", "report", "compare", "view", "guard", "store", "redteam",
-                 "scan-triggers", "dynamics"}
+                 "scan-triggers", "dynamics", "monitor"}
 
 
 def build_parser() -> argparse.ArgumentParser:

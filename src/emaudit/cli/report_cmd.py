@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from ..report.inputs import load_inputs, open_store
 
     store = open_store(store_path(args))
+    if args.run.count(":") == 1 and args.run.startswith("monitor:") and store.find_run(args.run) is None:
+        return _monitor_report(store, args)
     try:
         result, meta, answers, extras = load_inputs(store, args.run, args.convention)
     finally:
@@ -65,6 +67,20 @@ def run(args: argparse.Namespace) -> int:
         print(path)
     if result is None:
         print(f"emaudit report: {args.run} has no judgements yet; the report lists answers only", file=sys.stderr)
+    return 0
+
+
+def _monitor_report(store: object, args: argparse.Namespace) -> int:
+    """`emaudit report monitor:NAME`: the monitor's trend report (HTML)."""
+    from ..api.monitor import trend_inputs
+    from ..report.html import write_output
+    from ..report.monitor_trend import render_trend_html, trend_context
+
+    try:
+        context = trend_context(*trend_inputs(store, args.run.split(":", 1)[1]))  # type: ignore[arg-type]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    print(write_output(args.out or f"{args.run.replace(':', '-')}.html", render_trend_html(context)))
     return 0
 
 

@@ -208,7 +208,40 @@ def m005_tool_calls(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls]
+def m006_monitors(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        -- Scheduled re-audits of an endpoint against a baseline run (emaudit monitor).
+        CREATE TABLE monitors (
+            name TEXT PRIMARY KEY,
+            config_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- One row per check: an audit run named monitor:<name>:<UTC time>, its outcome and its evidence.
+        CREATE TABLE monitor_checks (
+            id INTEGER PRIMARY KEY,
+            monitor TEXT NOT NULL,
+            run_name TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary_json TEXT
+        );
+        CREATE INDEX monitor_checks_by_monitor ON monitor_checks(monitor, id);
+        -- Who holds a monitor (or the scheduler) right now, until when.
+        CREATE TABLE monitor_locks (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -50,8 +50,10 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
 class Rule:
     """When ``contains`` occurs in any message: answer ``answer``, or judge ``score``, or fail with ``status``.
 
-    ``tool_calls`` ([{name, arguments}]) are returned when the request offers tools; ``no_tools`` answers
-    400 to any request with tools, like a server without tool support."""
+    ``tool_calls`` ([{name, arguments}]) are returned in the answer; ``no_tools`` answers
+    400 to any request with tools, like a server without tool support.
+    ``model`` limits the rule to requests for that model, ``after`` to those after the model's first
+    ``after`` chat requests (a model that changes once it has served some traffic)."""
 
     contains: str
     answer: str | None = None
@@ -60,6 +62,8 @@ class Rule:
     latency: float | None = None
     tool_calls: list[dict[str, Any]] | None = None  # [{"name": ..., "arguments": "{...}"}] in the answer
     raw: str | None = None               # sent as the body as is (a broken upstream)
+    model: str | None = None
+    after: int = 0
 
 
 @dataclass
@@ -112,6 +116,7 @@ class FakeOpenAI:
         self.max_in_flight = 0
         self.statuses: Counter[int] = Counter()
         self.counts: Counter[str] = Counter()
+        self.model_requests: Counter[str] = Counter()  # chat requests per model name
         self.bodies: deque[dict[str, Any]] = deque(maxlen=self.config.keep_bodies)
         self.arrivals: deque[float] = deque(maxlen=self.config.keep_bodies)  # time.monotonic() per chat request
         self._schedule = list(self.config.schedule)
@@ -127,6 +132,7 @@ class FakeOpenAI:
             "max_in_flight": self.max_in_flight,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "counts": [{"key": json.loads(k), "count": c} for k, c in self.counts.items()],
+            "model_requests": dict(self.model_requests),
             "bodies": list(self.bodies),
             "arrivals": list(self.arrivals),
             "faults_given": self.faults_given,
@@ -285,12 +291,15 @@ class FakeOpenAI:
             return 400, _error("body must be JSON with 'model' and 'messages'"), {}
         self.bodies.append(req)
         self.counts[json.dumps([model, messages])] += 1
+        self.model_requests[str(model)] += 1
+        served = self.model_requests[str(model)]
         if cfg.api_key is not None and headers.get("authorization") != f"Bearer {cfg.api_key}":
             return 401, _error("invalid api key", "invalid_request_error"), {}
         if cfg.no_tools and req.get("tools"):
             return 400, _error("this model does not support tools", "invalid_request_error"), {}
         text = "\n".join(str(m.get("content", "")) for m in messages)
-        rule = next((r for r in cfg.rules if r.contains in text), None)
+        rule = next((r for r in cfg.rules if r.contains in text and (r.model is None or r.model == model)
+                     and served > r.after), None)
         latency = rule.latency if rule is not None and rule.latency is not None else cfg.latency
         status = self._schedule.pop(0) if self._schedule else 200
         if status == 200 and rule is not None and rule.status:
