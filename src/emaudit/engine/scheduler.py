@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..errors import ModelError
+from ..errors import HELD_ELSEWHERE, ModelError
 from ..models.base import ChatRequest, ChatResponse, Model, Usage
 from .limits import DEFAULT_ADAPTIVE_MAX, DEFAULT_START, ConcurrencyLimit
 from .progress import Progress, ProgressBar
@@ -250,7 +250,10 @@ class _Call:
             self.stats.errors += 1
             self.on_error(job, error)
         if self.bar is not None:
-            self.bar.error(len(batch))
+            if isinstance(error, ModelError) and error.kind == HELD_ELSEWHERE:
+                self.bar.advance(len(batch))  # another process does it: progress, not an error
+            else:
+                self.bar.error(len(batch))
 
 
 def _as_model_error(exc: Exception, timeout_s: float) -> Exception:
