@@ -43,6 +43,9 @@ class ModelError(Exception):
         super().__init__(message)
 
 
+HELD_ELSEWHERE = "held_elsewhere"  # ModelError.kind: the work is leased to (or done by) another process
+
+
 def error_reason(error: BaseException) -> str:
     """The short reason stored with a failed call: ``http_500``, ``timeout``, ``connection``, ..."""
     if isinstance(error, ModelError):

@@ -11,12 +11,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..engine import Job, Scheduler
-from ..errors import ModelError
+from ..errors import HELD_ELSEWHERE, ModelError
 from ..models import ChatRequest, ChatResponse, Model
 from ..store import Store
 from ..store.store import lease_owner
 
-HELD_ELSEWHERE = "held_elsewhere"  # ModelError.kind of a request skipped because another worker does it
 POLL_S = 0.2
 
 
@@ -85,7 +84,8 @@ async def _one_round(store: Store, scheduler: Scheduler, model: Model, todo: lis
     await scheduler.run(LeasedModel(model, store, owner, ttl, keys_of, done), todo, on_done, failed)  # type: ignore[arg-type]
     # What others hold: wait until they finish it (skip) or their lease lapses (take it over).
     while elsewhere:
-        waiting, retry = [], []
+        waiting: list[Job] = []
+        retry: list[Job] = []
         for job in elsewhere:
             keys = keys_of_job[job.key]
             if done(keys):

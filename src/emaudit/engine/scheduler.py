@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..errors import ModelError
+from ..errors import HELD_ELSEWHERE, ModelError
 from ..models.base import ChatRequest, ChatResponse, Model, Usage
 from .limits import DEFAULT_ADAPTIVE_MAX, DEFAULT_START, ConcurrencyLimit
 from .progress import Progress, ProgressBar
@@ -260,7 +260,11 @@ class _Call:
             self.stats.errors += 1
             self.on_error(job, error)
         if self.bar is not None:
-            self.bar.error(sum(_items(job) for job in batch) - self.partial)
+            count = sum(_items(job) for job in batch) - self.partial
+            if isinstance(error, ModelError) and error.kind == HELD_ELSEWHERE:
+                self.bar.advance(count)  # another process does it: progress, not an error
+            else:
+                self.bar.error(count)
 
 
 def _items(job: Job) -> int:

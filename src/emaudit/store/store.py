@@ -436,7 +436,8 @@ class Store:
         self.db.execute(f"DELETE FROM leases WHERE owner = ? AND work_key IN ({marks})", (owner, *work_keys))
 
     def release_all(self, owner: str) -> None:
-        self.db.execute("DELETE FROM leases WHERE owner = ?", (owner,))
+        """Give back this owner's leases, and drop any that expired (left by a process that was killed)."""
+        self.db.execute("DELETE FROM leases WHERE owner = ? OR expires_at < ?", (owner, time.time()))
 
     def leased_by_others(self, work_keys: list[str], owner: str) -> bool:
         """Whether a live lease of another owner holds any of these keys."""
