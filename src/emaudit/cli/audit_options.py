@@ -73,6 +73,8 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
             path.write_text(render_markdown(result), encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot write: {e.strerror or e}", path=str(path), field="--markdown") from None
+    if result.exit_code == 2:
+        print(f"emaudit: {result.verdict.label}: {result.verdict.message}", file=sys.stderr)
     return result.exit_code
 
 
