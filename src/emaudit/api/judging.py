@@ -18,6 +18,7 @@ from ..models import ChatResponse
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Suite, load_suite
 from .generate import EngineOptions
+from .server_check import check_server
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
@@ -225,7 +226,9 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 if judge.uses_exact_numbers():
                     await _rate_locally(judge, jobs, context, store, stats, on_error)
                 else:
-                    await scheduler.run(judge.model, jobs, on_done, on_error)
+                    await check_server(judge.model, purpose="judge", longest_prompt_chars=max(
+                        sum(len(content) for _, content in job.request.messages) for job in jobs))
+                    await scheduler.run(judge.scoring_model(), jobs, on_done, on_error)
     finally:
         for judge in {j.judge_id: j for j in judges.values()}.values():
             await judge.model.aclose()

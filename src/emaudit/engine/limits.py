@@ -41,6 +41,15 @@ class ConcurrencyLimit:
         self._resume_at = 0.0         # monotonic time before which no new call starts (Retry-After)
         self._no_growth_until = 0.0
         self._slow_start = True       # until the first 429
+        self.capacity_known = False   # the server said how many calls it computes at once
+
+    def fit(self, capacity: int) -> None:
+        """The server computes ``capacity`` calls at once: hold the limit there (more would only queue)."""
+        self.capacity_known = True
+        self.max_limit = max(1, min(capacity, self.max_limit))
+        self._limit = float(self.max_limit)
+        self._slow_start = False
+        self._wake()
 
     @property
     def limit(self) -> int:
