@@ -122,6 +122,14 @@ class ConcurrencyLimit:
         self._successes = 0
         self._limit = max(float(self.min_limit), self._limit * self.decrease)
 
+    def on_queueing(self, generation: int, estimate: int) -> None:
+        """Answers slowed down as a queue does: cut to the estimated capacity (at most x0.8), once per
+        generation, like a 429 without a Retry-After."""
+        if not self.adaptive or generation < self._generation:
+            return
+        self.on_rate_limited(generation)
+        self._limit = max(float(self.min_limit), min(self._limit, float(estimate)))
+
     def on_server_error(self) -> None:
         """A 5xx or timeout: do not cut, but stop growing for a while."""
         self._successes = 0

@@ -241,8 +241,10 @@ class _Call:
                     return
                 limit.on_success()
                 latency = time.perf_counter() - sent
-                if scheduler.speed_of(self.model.endpoint).queueing(responses, latency, limit.capacity_known):
-                    limit.on_rate_limited(generation)  # latency grew far past the best seen: a queue formed
+                speed = scheduler.speed_of(self.model.endpoint)
+                slowdown = speed.queueing(responses, latency, limit.capacity_known)
+                if slowdown:  # latency grew far past the best seen: a queue formed; what it serves at once
+                    limit.on_queueing(generation, max(1, int(limit.in_flight / slowdown)))
                 self._deliver(batch, responses, latency)
                 return
         finally:
@@ -298,11 +300,13 @@ class EndpointSpeed:
             self.average = per_token if self.average is None else 0.8 * self.average + 0.2 * per_token
         return per_token
 
-    def queueing(self, responses: Sequence[ChatResponse], latency: float, capacity_known: bool) -> bool:
+    def queueing(self, responses: Sequence[ChatResponse], latency: float, capacity_known: bool) -> float:
+        """How many times slower than the best this answer came, when that means a queue (else 0)."""
         per_token = self.observe(responses, latency)
         if capacity_known or per_token is None or self.best is None or self.samples < self.MIN_SAMPLES:
-            return False
-        return per_token > self.QUEUE_FACTOR * self.best and latency > 1.0
+            return 0.0
+        slowdown = per_token / self.best
+        return slowdown if slowdown > self.QUEUE_FACTOR and latency > 0.25 else 0.0
 
     def seconds_for(self, tokens: int) -> float:
         """A generous time for ``tokens`` at the measured pace (twice the average, plus ten seconds)."""

@@ -82,6 +82,7 @@ class FakeConfig:
     strict_models: bool = False          # chat requests for a model not listed get 404 (as vLLM)
     slots: int | None = None             # llama.cpp-like: N slots, FIFO queue, /props and /slots
     token_latency: float = 0.0           # seconds per generated token (with slots)
+    advertise_slots: bool = True         # with slots: answer GET /props and /slots (False: a queue nobody names)
     max_n: int | None = None             # n above this is a 400 with llama.cpp's message
     n_ctx: int | None = None             # context per slot in words: longer prompts are a 400
     digit_tokens: bool = False           # the judge's tokenizer spells numbers one digit per token
@@ -255,9 +256,10 @@ class FakeOpenAI:
         if method == "GET" and path.rstrip("/") == "/v1/models":
             return 200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "emaudit"}
                                                     for m in self.config.served_models]}, {}
-        if method == "GET" and path == "/props" and self.pool is not None:
+        advertised = self.pool is not None and self.config.advertise_slots
+        if method == "GET" and path == "/props" and self.pool is not None and advertised:
             return 200, props(self.pool.slots, self.config.n_ctx), {}
-        if method == "GET" and path == "/slots" and self.pool is not None:
+        if method == "GET" and path == "/slots" and self.pool is not None and advertised:
             return 200, slot_list(self.pool, self.config.n_ctx), {}
         if method == "POST" and path.rstrip("/") == "/v1/chat/completions":
             self.in_flight += 1
