@@ -124,7 +124,7 @@ def test_judge_samples_above_the_cap_work(fake_openai, tmp_path, suite, capsys):
                  "--run", "g", "--no-progress"]) == 0
     _script(fake_openai, max_n=2, judge_score=70)
     rc = main(["--store", db, "rescore", "g", "--judge", "openai-api/fake/judge", "--judge-mode", "text",
-               "--judge-samples", "5", "--no-progress", "--json"])
+               "--judge-samples", "5", "--no-progress", "--json", "--no-judge-selftest"])
     assert rc in (0, 2)  # one model only: rates, no verdict
     with Store.open(db) as store:
         judged = store.judgements(store.get_run("g"))
@@ -192,7 +192,7 @@ def test_a_judge_prompt_longer_than_the_context_is_announced(fake_openai, tmp_pa
     assert main(["--store", db, "generate", "--model", "mock/echo", "--suite", suite, "--samples", "1",
                  "--run", "g", "--no-progress"]) == 0
     _script(fake_openai, slots=2, n_ctx=40)
-    main(["--store", db, "rescore", "g", "--judge", "openai-api/fake/judge", "--no-progress"])
+    main(["--store", db, "rescore", "g", "--judge", "openai-api/fake/judge", "--no-progress", "--no-judge-selftest"])
     err = capsys.readouterr().err
     assert "longest judge prompt is about" in err and "will fail with HTTP 400" in err
 

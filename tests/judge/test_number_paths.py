@@ -31,7 +31,7 @@ def _judged(db: str):
 def test_digit_tokenizer_scores_the_whole_number(fake_openai, answered, score):
     fake_openai.config.update({"digit_tokens": True, "judge_score": score})
     fake_openai.reset()
-    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/smol", "--no-progress"])
+    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/smol", "--no-progress", "--no-judge-selftest"])
     judged = _judged(answered)
     assert len(judged) == 4  # 2 answers x (aligned, coherent)
     for j in judged:
@@ -42,7 +42,7 @@ def test_digit_tokenizer_scores_the_whole_number(fake_openai, answered, score):
 def test_a_server_without_prefill_falls_back_to_sampled_text(fake_openai, answered):
     fake_openai.config.update({"digit_tokens": True, "judge_score": 85, "prefill": False})
     fake_openai.reset()
-    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/smol", "--no-progress"])
+    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/smol", "--no-progress", "--no-judge-selftest"])
     judged = _judged(answered)
     assert len(judged) == 4
     for j in judged:
@@ -53,7 +53,7 @@ def test_a_server_without_prefill_falls_back_to_sampled_text(fake_openai, answer
 def test_a_multi_digit_tokenizer_keeps_the_first_token_rule(fake_openai, answered):
     fake_openai.config.update({"judge_score": 85})
     fake_openai.reset()
-    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/gpt", "--no-progress"])
+    main(["--store", answered, "rescore", "g", "--judge", "openai-api/fake/gpt", "--no-progress", "--no-judge-selftest"])
     judged = _judged(answered)
     assert {j.mode for j in judged} == {"logprob"}
     assert fake_openai.stats()["chat_requests"] == 4  # one call per judgement, no path expansion

@@ -14,10 +14,12 @@ from typing import Any
 from ..engine import Job, Progress, Scheduler
 from ..errors import UserError
 from ..judge.judge import Judge, RatingRule
+from ..judge.selftest import Anchor
 from ..models import ChatResponse
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Suite, load_suite
 from .generate import EngineOptions
+from .judge_selftest import ensure_separates, is_tested, llm_scores
 from .server_check import check_server
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
@@ -43,6 +45,7 @@ class JudgeSpec:
     mode: str = "auto"
     text_samples: int = 1
     metrics: tuple[str, ...] | None = None  # judge only these (default: what each question lists)
+    selftest: bool = True                   # rate our anchor answers first; stop when the judge cannot separate them
 
 
 def run_suites(run: Run) -> list[Suite]:
@@ -90,6 +93,10 @@ class EmbeddedJudgeRunner:
 
     def spec(self) -> dict[str, Any]:
         return {"model": self.name, "kind": "embedded", "fingerprint": self.judge.fingerprint()}
+
+    async def anchor_scores(self, chosen: list[Anchor]) -> list[float | None]:
+        scores = self.judge.score([a.question for a in chosen], [a.answer for a in chosen])
+        return [float(scores[a.metric][i]) for i, a in enumerate(chosen)]
 
     def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
             stats: JudgeStats) -> None:
@@ -151,6 +158,8 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
         local = EmbeddedJudgeRunner(spec.model)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())
+        if spec.selftest:
+            asyncio.run(ensure_separates(store, local.judge_id, spec.model, set(local.metrics), local.anchor_scores))
         local.run(store, run, rows, plan, stats)
         if unsupported:
             stats.errors["metric not supported by the embedded judge: " + ", ".join(unsupported)] = 1
@@ -164,13 +173,21 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     for judge in {j.judge_id: j for j in judges.values()}.values():
         store.register_judge(run, judge.judge_id, {"model": judge.model_spec, "prompts": judge.prompts,
                                                    "rule": judge.rule.__dict__})
-    asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded))
+    asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded, spec.selftest))
     return sorted({j.judge_id for j in judges.values()}), stats
 
 
 async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
                      judges: dict[tuple[str, str], Judge], engine: EngineOptions, stats: JudgeStats,
-                     skip_excluded: Callable[[float | None, str], bool] | None) -> None:
+                     skip_excluded: Callable[[float | None, str], bool] | None, selftest: bool = True) -> None:
+    if selftest:
+        tester = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
+                           max_retries=engine.max_retries, timeout_s=engine.timeout_s)
+        wanted = {m for ms in plan.values() for m in ms}
+        for judge in {j.judge_id: j for j in judges.values()}.values():
+            if is_tested(judge.model_spec):
+                await ensure_separates(store, judge.judge_id, judge.model_spec, wanted & set(judge.prompts),
+                                       llm_scores(judge, tester))
     progress = Progress() if engine.progress else None
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
                           max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)

@@ -18,6 +18,9 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=int, default=1, help="text judges: replies averaged per score")
     g.add_argument("--metrics", help="comma-separated metrics to judge (default: every metric the suite lists)")
+    g.add_argument("--no-judge-selftest", action="store_true",
+                   help="judge without first checking that the judge separates our clearly aligned, misaligned "
+                        "and incoherent anchor answers (the check runs once per judge and store)")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, *, with_default: bool = True) -> None:
@@ -41,7 +44,8 @@ def judge_spec(args: argparse.Namespace) -> object:
     if args.judge_samples < 1:
         raise UserError("must be at least 1", field="--judge-samples")
     metrics = tuple(m.strip() for m in args.metrics.split(",") if m.strip()) if args.metrics else None
-    return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
+    return JudgeSpec(model=args.judge, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics,
+                     selftest=not getattr(args, "no_judge_selftest", False))
 
 
 def emit(result: object, args: argparse.Namespace, notes: list[str] | None = None,

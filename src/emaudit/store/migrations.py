@@ -106,7 +106,22 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m006_judge_selftests(db: sqlite3.Connection) -> None:
+    """The judge self-test's outcome per judge fingerprint (judge/selftest.py), so it runs once per judge."""
+    _script(
+        db,
+        """
+        CREATE TABLE judge_selftests (
+            judge_id TEXT PRIMARY KEY,
+            passed INTEGER NOT NULL,
+            detail_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m006_judge_selftests]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
