@@ -88,7 +88,7 @@ def test_a_queue_timeout_shrinks_the_limit_like_a_429(fake_openai):
 def test_latency_growth_reveals_a_queue_nobody_advertises(fake_openai):
     _script(fake_openai, slots=2, latency=0.15, advertise_slots=False)
     scheduler = Scheduler(timeout_s=60)
-    done, errors = _run(scheduler, "openai-api/fake/m", _jobs(60))
+    done, errors = _run(scheduler, "openai-api/fake/m", _jobs(60, words=20))  # long enough to measure the pace
     limit = next(iter(scheduler.limits.values()))
     assert len(done) == 60 and not errors
     assert limit.cuts >= 1 and limit.limit <= 10  # queued answers took far longer per token than the first ones

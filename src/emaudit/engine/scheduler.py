@@ -283,27 +283,25 @@ class EndpointSpeed:
     PACE_TOKENS = 16
 
     def __init__(self) -> None:
-        self.best: float | None = None
-        self.average: float | None = None   # over answers of at least PACE_TOKENS tokens
-        self.samples = 0
+        self.best: float | None = None      # both over answers of at least PACE_TOKENS tokens: shorter
+        self.average: float | None = None   # answers measure the overhead, not the pace
         self.paced = 0
 
     def observe(self, responses: Sequence[ChatResponse], latency: float) -> float | None:
+        """Seconds per token of this answer, or None when it is too short to measure the pace."""
         tokens = max((r.usage.completion_tokens / max(1, len(r.choices)) for r in responses), default=0.0)
-        if latency <= 0:
+        if latency <= 0 or tokens < self.PACE_TOKENS:
             return None
-        per_token = latency / max(1.0, tokens)
-        self.samples += 1
+        per_token = latency / tokens
+        self.paced += 1
         self.best = per_token if self.best is None else min(self.best, per_token)
-        if tokens >= self.PACE_TOKENS:  # short answers measure the overhead, not the pace
-            self.paced += 1
-            self.average = per_token if self.average is None else 0.8 * self.average + 0.2 * per_token
+        self.average = per_token if self.average is None else 0.8 * self.average + 0.2 * per_token
         return per_token
 
     def queueing(self, responses: Sequence[ChatResponse], latency: float, capacity_known: bool) -> float:
         """How many times slower than the best this answer came, when that means a queue (else 0)."""
         per_token = self.observe(responses, latency)
-        if capacity_known or per_token is None or self.best is None or self.samples < self.MIN_SAMPLES:
+        if capacity_known or per_token is None or self.best is None or self.paced < self.MIN_SAMPLES:
             return 0.0
         slowdown = per_token / self.best
         return slowdown if slowdown > self.QUEUE_FACTOR and latency > 0.25 else 0.0
