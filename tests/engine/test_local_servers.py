@@ -227,3 +227,16 @@ def test_generate_prints_progress_lines_when_piped(fake_openai, tmp_path, suite)
                           capture_output=True, text=True, timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "openai-api/fake/m: " in proc.stderr and "/6 done" in proc.stderr
+
+
+@pytest.mark.parametrize("message,cap", [
+    ("Field 'n': Value must be between 1 <= value <= 4, but got 6", 4),   # llama.cpp
+    ("n must be 1 when using greedy sampling", 1),                           # vLLM
+    ("Only n=1 is supported", 1),
+    ("'n' must be at most 3", 3),
+    ("max_tokens must be at least 1", None),                                 # not about n
+    ("the request exceeds the available context size (512 tokens), try increasing it", None),
+])
+def test_the_cap_a_400_names(message, cap):
+    assert server_info_module.n_cap_from_error(message, asked=6) == cap
+

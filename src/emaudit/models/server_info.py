@@ -142,7 +142,7 @@ N_CAP = re.compile(r"['\"]?\bn\b['\"]?.*?(?:<=\s*value\s*<=\s*|at most\s+|betwee
 def n_cap_from_error(message: str, asked: int) -> int | None:
     """The cap on ``n`` a 400 names ("Field 'n': Value must be between 1 <= value <= 4, but got 6"), else
     ``None`` when the message is not about ``n``; a message about ``n`` without a number means 1."""
-    if not re.search(r"(field\s+)?['\"`]n['\"`]|\bn\b\s*(must|should|>|is)", message, re.IGNORECASE):
+    if not re.search(r"['\"`]n['\"`]|\bn\b\s*(must|should|>|is|=)", message, re.IGNORECASE):
         return None
     match = N_CAP.search(message)
     cap = int(match.group(1)) if match else 1
