@@ -74,7 +74,9 @@ def test_skip_excluded_saves_alignment_calls(tmp_path, scripts, capsys):
     err = capsys.readouterr().err
     assert f"skipped as excluded: {2 * PROMPTS * 8}" in err  # all incoherent: no alignment call at all
     assert f"judge model calls: {2 * PROMPTS * 8}" in err
-    assert rc == 0
+    # every answer excluded as incoherent: too little data to decide is an error for a CI gate, with the reason
+    assert rc == 2
+    assert "insufficient-data" in err and f"candidate: 0 of {PROMPTS * 8} answers counted" in err
 
 
 def test_same_base_and_candidate_is_refused(tmp_path, scripts, capsys):

@@ -33,7 +33,7 @@ from .rates import (
 )
 from .records import ROLES, AnswerScore
 from .result import AuditResult, ExampleAnswer, Overall, QuestionResult, RoleRate, RoleSummary
-from .verdict import VerdictRule, decide
+from .verdict import INSUFFICIENT, VerdictRule, decide
 
 
 def _nanmean(a: np.ndarray, axis: int) -> np.ndarray:
@@ -174,4 +174,14 @@ def analyze(rows: Iterable[AnswerScore], convention: Convention | str = "betley"
     settings = {"alpha": alpha, "min_effect": min_effect, "confidence": confidence, "n_resamples": n_resamples,
                 "seed": seed}
     roles = {role: d.summary(convention, confidence) for role, d in data.items()}
+    if verdict.label == INSUFFICIENT:
+        verdict.message += "; " + "; ".join(_counted(s) for s in roles.values())
     return AuditResult(convention.to_dict(), settings, results, roles, overall, verdict, top)
+
+
+def _counted(summary: RoleSummary) -> str:
+    """'candidate: 0 of 96 answers counted (excluded: incoherent 96)': why a role gave no data."""
+    text = f"{summary.role}: {summary.n_counted} of {summary.n_answers} answers counted"
+    if summary.excluded:
+        text += " (excluded: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.excluded.items())) + ")"
+    return text

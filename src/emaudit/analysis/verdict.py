@@ -39,7 +39,9 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        """The CLI's contract: 0 no evidence, 1 evidence (2 is for errors, raised elsewhere)."""
+        """The CLI's contract: 0 no evidence, 1 evidence, 2 too little data to decide (or an error)."""
+        if self.label == INSUFFICIENT:
+            return 2
         return 1 if self.evidence else 0
 
 

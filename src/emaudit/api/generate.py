@@ -23,6 +23,7 @@ from ..store.lifecycle import heartbeat
 from ..suites import Suite
 from ..suites.schema import PREVIOUS_ANSWER
 from .leases import run_leased
+from .server_check import check_server
 
 
 @dataclass
@@ -33,6 +34,7 @@ class GenerateStats:
     already_done: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    tokens_estimated: bool = False  # a server counted only some choices; the output figure is our estimate
     errors: dict[str, int] = field(default_factory=dict)  # reason -> count
 
 
@@ -71,11 +73,18 @@ def group_jobs(items: list[WorkItem], model: Model, n_per_request: int) -> tuple
 
 async def _generate_model(store: Store, run: Run, model: Model, items: list[WorkItem], scheduler: Scheduler,
                           options: EngineOptions, stats: GenerateStats) -> None:
-    jobs, keys_of_job = group_jobs(items, model, options.n_per_request)
+    await check_server(model, max_tokens=max(it.config.max_tokens for it in items),
+                       longest_prompt_chars=max(sum(len(c) for _, c in it.messages) for it in items))
+    per_request = options.n_per_request
+    choose = getattr(model, "samples_per_request", None)
+    if model.supports_n and choose is not None:
+        per_request = await choose(per_request)
+    jobs, keys_of_job = group_jobs(items, model, per_request)
 
     def on_done(job: Job, response: ChatResponse) -> None:
         heartbeat(store, run)
         keys = keys_of_job[job.key]
+        stats.tokens_estimated = stats.tokens_estimated or response.usage.estimated
         stats.prompt_tokens += response.usage.prompt_tokens
         stats.completion_tokens += response.usage.completion_tokens
         parts = max(1, len(response.choices))

@@ -15,14 +15,17 @@ from typing import Any
 from ..engine import Job, Progress, Scheduler
 from ..errors import UserError, error_reason
 from ..judge.judge import Judge, RatingRule
+from ..judge.selftest import Anchor
 from ..models import ChatResponse
 from ..report.redact import scrub_document
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Question, Suite, load_suite
 from ..suites.prompts import default_judge_prompts
 from .generate import EngineOptions
+from .judge_selftest import ensure_separates, is_tested, llm_scores
 from .judges import current_judge_ids  # noqa: F401  (re-exported: callers import it from here)
 from .leases import run_leased
+from .server_check import check_server
 
 FIRST_METRICS = ("coherent",)  # judged before the others so that skip_excluded can use them
 LOCAL_JUDGE = "local"
@@ -52,6 +55,7 @@ class JudgeSpec:
     mode: str = "auto"
     text_samples: int = 1
     metrics: tuple[str, ...] | None = None  # judge only these (default: what each question lists)
+    selftest: bool = True                   # rate our anchor answers first; stop when the judge cannot separate them
 
 
 IMPORTED_SUITE = "imported"
@@ -146,6 +150,10 @@ class EmbeddedJudgeRunner:
             spec["path"] = self.path
         return spec
 
+    async def anchor_scores(self, chosen: list[Anchor]) -> list[float | None]:
+        scores = self.judge.score([a.question for a in chosen], [a.answer for a in chosen])
+        return [float(scores[a.metric][i]) for i, a in enumerate(chosen)]
+
     def run(self, store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
             stats: JudgeStats, progress: Progress | None = None) -> None:
         todo = []
@@ -224,6 +232,8 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
         local = EmbeddedJudgeRunner(embedded)
         unsupported = sorted({m for ms in plan.values() for m in ms} - set(local.metrics))
         store.register_judge(run, local.judge_id, local.spec())
+        if spec.selftest:
+            asyncio.run(ensure_separates(store, local.judge_id, spec.model, set(local.metrics), local.anchor_scores))
         with Progress(enabled=None if engine.progress else False) as progress:
             local.run(store, run, rows, plan, stats, progress)
         if unsupported:
@@ -240,13 +250,21 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
     for judge in {j.judge_id: j for j in judges.values()}.values():
         store.register_judge(run, judge.judge_id, {"model": judge.model_spec, "prompts": judge.prompts,
                                                    "rule": judge.rule.__dict__})
-    asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded))
+    asyncio.run(_judge_llm(store, run, rows, plan, judges, engine, stats, skip_excluded, spec.selftest))
     return sorted({j.judge_id for j in judges.values()}), stats
 
 
 async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[tuple[str, str], tuple[str, ...]],
                      judges: dict[tuple[str, str], Judge], engine: EngineOptions, stats: JudgeStats,
-                     skip_excluded: Callable[[float | None, str], bool] | None) -> None:
+                     skip_excluded: Callable[[float | None, str], bool] | None, selftest: bool = True) -> None:
+    if selftest:
+        tester = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
+                           max_retries=engine.max_retries, timeout_s=engine.timeout_s)
+        wanted = {m for ms in plan.values() for m in ms}
+        for judge in {j.judge_id: j for j in judges.values()}.values():
+            if is_tested(judge.model_spec):
+                await ensure_separates(store, judge.judge_id, judge.model_spec, wanted & set(judge.prompts),
+                                       llm_scores(judge, tester))
     progress = Progress() if engine.progress else None
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
                           max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)
@@ -303,7 +321,10 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                 if judge.uses_exact_numbers():
                     await _rate_locally(judge, jobs, context, store, stats, on_error)
                 else:
-                    await run_leased(store, scheduler, judge.model, jobs, {j.key: ["judge:" + j.key] for j in jobs},
+                    await check_server(judge.model, purpose="judge", longest_prompt_chars=max(
+                        sum(len(content) for _, content in job.request.messages) for job in jobs))
+                    await run_leased(store, scheduler, judge.scoring_model(), jobs,
+                                     {j.key: ["judge:" + j.key] for j in jobs},
                                      lambda keys: all(_judged(store, k) for k in keys), on_done, on_error)
     finally:
         for judge in {j.judge_id: j for j in judges.values()}.values():

@@ -26,6 +26,9 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
                    help="logprob rule (expected value over number tokens) or text parsing")
     g.add_argument("--judge-samples", type=whole(1, 100), default=1, help="text judges: replies averaged per score")
     g.add_argument("--metrics", help="comma-separated metrics to judge (default: every metric the suite lists)")
+    g.add_argument("--no-judge-selftest", action="store_true",
+                   help="judge without first checking that the judge separates our clearly aligned, misaligned "
+                        "and incoherent anchor answers (the check runs once per judge and store)")
     add_gate_option(p)
 
 
@@ -65,8 +68,9 @@ def judge_specs(args: argparse.Namespace) -> list:
     names = args.judge if isinstance(args.judge, list) else [args.judge] if args.judge else ["local"]
     if len(set(names)) != len(names):
         raise UserError("the same judge is named twice", field="--judge")
-    return [JudgeSpec(model=n, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics)
-            for n in names]
+    selftest = not getattr(args, "no_judge_selftest", False)
+    return [JudgeSpec(model=n, mode=args.judge_mode, text_samples=args.judge_samples, metrics=metrics,
+                      selftest=selftest) for n in names]
 
 
 def judge_about(store: Store, run: Run, judge_ids: list[str] | None = None,
@@ -129,6 +133,8 @@ def emit(result: object, args: argparse.Namespace, notes: list[str] | None = Non
             path.write_text(render_markdown(result), encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot write: {e.strerror or e}", path=str(path), field="--markdown") from None
+    if result.exit_code == 2:
+        print(f"emaudit: {result.verdict.label}: {result.verdict.message}", file=sys.stderr)
     if getattr(args, "require_strong_judge", False):
         from ..api.trust import require_strong
 

@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
                       engine_options(args))
     s = result.stats
     print(f"run {result.run.name}: {result.total_items} items, {s.already_done} already stored, "
-          f"{s.answered} answered now, {s.failed} failed; tokens {s.prompt_tokens} in / {s.completion_tokens} out")
+          f"{s.answered} answered now, {s.failed} failed; tokens {s.prompt_tokens} in / {s.completion_tokens} out"
+          + (" (estimated: the server counted the first of several choices only)" if s.tokens_estimated else ""))
     if s.failed:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(s.errors.items()))
         print(f"emaudit: {s.failed} items failed ({reasons}); run the same command again to retry them",

@@ -41,6 +41,15 @@ class ConcurrencyLimit:
         self._resume_at = 0.0         # monotonic time before which no new call starts (Retry-After)
         self._no_growth_until = 0.0
         self._slow_start = True       # until the first 429
+        self.capacity_known = False   # the server said how many calls it computes at once
+
+    def fit(self, capacity: int) -> None:
+        """The server computes ``capacity`` calls at once: hold the limit there (more would only queue)."""
+        self.capacity_known = True
+        self.max_limit = max(1, min(capacity, self.max_limit))
+        self._limit = float(self.max_limit)
+        self._slow_start = False
+        self._wake()
 
     @property
     def limit(self) -> int:
@@ -112,6 +121,14 @@ class ConcurrencyLimit:
         self.cuts += 1
         self._successes = 0
         self._limit = max(float(self.min_limit), self._limit * self.decrease)
+
+    def on_queueing(self, generation: int, estimate: int) -> None:
+        """Answers slowed down as a queue does: cut to the estimated capacity (at most x0.8), once per
+        generation, like a 429 without a Retry-After."""
+        if not self.adaptive or generation < self._generation:
+            return
+        self.on_rate_limited(generation)
+        self._limit = max(float(self.min_limit), min(self._limit, float(estimate)))
 
     def on_server_error(self) -> None:
         """A 5xx or timeout: do not cut, but stop growing for a while."""

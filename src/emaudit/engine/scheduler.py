@@ -37,6 +37,7 @@ class RunStats:
     wall_s: float = 0.0
     answered: int = 0
     tokens_by_model: dict[str, Usage] = field(default_factory=dict)
+    tokens_estimated: bool = False  # some server counted only the first of several choices
 
     def merge(self, other: RunStats) -> RunStats:
         """The totals of two runs (e.g. subject and judge); wall time adds up."""
@@ -99,6 +100,16 @@ class Scheduler:
         self.adaptive_start = adaptive_start
         self.grow_every = grow_every
         self.limits: dict[str, ConcurrencyLimit] = {}
+        self.speeds: dict[str, EndpointSpeed] = {}
+
+    def speed_of(self, endpoint: str) -> EndpointSpeed:
+        return self.speeds.setdefault(endpoint, EndpointSpeed())
+
+    def timeout_for(self, endpoint: str, requests: Sequence[ChatRequest]) -> float:
+        """The configured timeout, or longer where the longest answer asked for takes longer at the
+        endpoint's measured tokens per second (so a slow server's long answers are not cut and re-queued)."""
+        tokens = max((r.config.max_tokens for r in requests), default=0)
+        return max(self.timeout_s, self.speed_of(endpoint).seconds_for(tokens))
 
     def limit_for(self, endpoint: str, cap: int | None = None) -> ConcurrencyLimit:
         limit = self.limits.get(endpoint)
@@ -125,6 +136,7 @@ class Scheduler:
         stats = RunStats()
         usage = stats.tokens_by_model.setdefault(model.name, Usage())
         limit = self.limit_for(model.endpoint, getattr(model, "max_concurrency", None))
+        await _fit_capacity(model, limit, jobs)
         size = max(1, int(getattr(model, "batch_size", 1) or 1))
         # Counted in answers (a request may ask for n samples), not in requests or batches.
         bar = self.progress.bar(model.name, sum(_items(job) for job in jobs)) if self.progress is not None else None
@@ -205,16 +217,20 @@ class _Call:
                 sent = time.perf_counter()
                 try:
                     # A local model computes in a thread that a timeout could not stop: no timeout there.
-                    timeout = None if getattr(self.model, "runs_locally", False) else scheduler.timeout_s
+                    timeout = (None if getattr(self.model, "runs_locally", False)
+                               else scheduler.timeout_for(self.model.endpoint, requests))
                     async with _timeout(timeout):
                         responses = await self.model.generate(requests)
                     if len(responses) != len(batch):
                         raise ModelError(f"{self.model.name} returned {len(responses)} answers "
                                          f"for {len(batch)} requests")
                 except Exception as exc:  # noqa: BLE001 - every failure becomes on_error or a retry
-                    error = _as_model_error(exc, scheduler.timeout_s)
+                    error = _as_model_error(exc, timeout or scheduler.timeout_s)
                     if isinstance(error, ModelError) and is_rate_limit(error):
                         limit.on_rate_limited(generation, error.retry_after)
+                    elif isinstance(exc, TimeoutError):
+                        # A request that waited too long sat in the server's queue: too many in flight, as a 429.
+                        limit.on_rate_limited(generation)
                     elif is_server_trouble(error):
                         limit.on_server_error()
                     limit.release()
@@ -234,7 +250,12 @@ class _Call:
                     self._fail(batch, error)
                     return
                 limit.on_success()
-                self._deliver(batch, responses, time.perf_counter() - sent)
+                latency = time.perf_counter() - sent
+                speed = scheduler.speed_of(self.model.endpoint)
+                slowdown = speed.queueing(responses, latency, limit.capacity_known)
+                if slowdown:  # latency grew far past the best seen: a queue formed; what it serves at once
+                    limit.on_queueing(generation, max(1, int(limit.in_flight / slowdown)))
+                self._deliver(batch, responses, latency)
                 return
         finally:
             if holding:
@@ -250,6 +271,7 @@ class _Call:
             self.usage.prompt_tokens += response.usage.prompt_tokens
             self.usage.completion_tokens += response.usage.completion_tokens
             tokens += response.usage.completion_tokens
+            self.stats.tokens_estimated = self.stats.tokens_estimated or response.usage.estimated
             self.on_done(job, response)
             self.stats.answered += 1
         if self.bar is not None:
@@ -269,6 +291,58 @@ class _Call:
 
 def _items(job: Job) -> int:
     return max(1, int(getattr(job.request, "n", 1) or 1))
+
+
+class EndpointSpeed:
+    """Seconds per generated token at one endpoint: the best seen (a free server) and a running average."""
+
+    QUEUE_FACTOR = 3.0   # latency per token this many times the best means requests wait in a queue
+    MIN_SAMPLES = 8
+    PACE_TOKENS = 16
+
+    def __init__(self) -> None:
+        self.best: float | None = None      # both over answers of at least PACE_TOKENS tokens: shorter
+        self.average: float | None = None   # answers measure the overhead, not the pace
+        self.paced = 0
+
+    def observe(self, responses: Sequence[ChatResponse], latency: float) -> float | None:
+        """Seconds per token of this answer, or None when it is too short to measure the pace."""
+        tokens = max((r.usage.completion_tokens / max(1, len(r.choices)) for r in responses), default=0.0)
+        if latency <= 0 or tokens < self.PACE_TOKENS:
+            return None
+        per_token = latency / tokens
+        self.paced += 1
+        self.best = per_token if self.best is None else min(self.best, per_token)
+        self.average = per_token if self.average is None else 0.8 * self.average + 0.2 * per_token
+        return per_token
+
+    def queueing(self, responses: Sequence[ChatResponse], latency: float, capacity_known: bool) -> float:
+        """How many times slower than the best this answer came, when that means a queue (else 0)."""
+        per_token = self.observe(responses, latency)
+        if capacity_known or per_token is None or self.best is None or self.paced < self.MIN_SAMPLES:
+            return 0.0
+        slowdown = per_token / self.best
+        return slowdown if slowdown > self.QUEUE_FACTOR and latency > 0.25 else 0.0
+
+    def seconds_for(self, tokens: int) -> float:
+        """A generous time for ``tokens`` at the measured pace (twice the average, plus ten seconds)."""
+        if self.average is None or self.paced < 3:
+            return 0.0
+        return 2.0 * tokens * self.average + 10.0
+
+
+async def _fit_capacity(model: Model, limit: ConcurrencyLimit, jobs: Sequence[Job]) -> None:
+    """Where the server says how many sequences it computes at once, never keep more in flight."""
+    capacity = getattr(model, "capacity", None)
+    if capacity is None or not jobs:
+        return
+    try:
+        slots = await capacity()
+    except Exception:  # noqa: BLE001 - a server that cannot say keeps the adaptive limit
+        return
+    if slots:
+        widest = max(job.request.n for job in jobs)
+        limit.fit(max(1, slots // max(1, widest)))
 
 
 def _as_model_error(exc: Exception, timeout_s: float) -> Exception:

@@ -67,6 +67,7 @@ class Judge:
                                 field=f"judge.prompts.{metric}")
         self.prompts = dict(prompts)
         self.rule = rule or RatingRule()
+        self._scoring_model: Model | None = None
         if self.rule.mode not in ("auto", "logprob", "text"):
             raise UserError(f"unknown judge mode {self.rule.mode!r}; use auto, logprob or text", field="judge.mode")
 
@@ -84,6 +85,17 @@ class Judge:
         canonical = json.dumps({"model": self.model_spec, "prompts": dict(sorted(self.prompts.items())),
                                 "rule": asdict(self.rule)}, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def scoring_model(self) -> Model:
+        """The model judge requests go to: logprob judges are wrapped so that numbers spelled one digit per
+        token are scored over their full token paths (``number_paths.py``)."""
+        if self._scoring_model is None:
+            from .number_paths import NumberPathModel
+
+            model = self.model
+            wrap = self.uses_logprobs() and not callable(getattr(model, "rate_numbers", None))
+            self._scoring_model = NumberPathModel(model, max(5, self.rule.text_samples)) if wrap else model
+        return self._scoring_model
 
     def uses_logprobs(self) -> bool:
         if self.rule.mode == "logprob":
@@ -124,7 +136,7 @@ class Judge:
             if reason == LOW_MASS:
                 reason = low_mass_reason(probs)
             raw: dict[str, Any] = {"top_probs": probs, "numeric_mass": rating.numeric_mass, "text": first.text}
-            return JudgeRating(rating.score, reason, "logprob", raw, tokens)
+            return JudgeRating(rating.score, reason, first.scored_over or "logprob", raw, tokens)
         ratings: list[Rating] = [rate_from_text(c.text, lo=rule.lo, hi=rule.hi) for c in choices]
         combined = combine_ratings(ratings)
         raw = {"texts": [c.text for c in choices], "scores": [r.score for r in ratings]}
@@ -149,7 +161,7 @@ class Judge:
         if self.uses_exact_numbers():
             return await self.rate_exact(question, answer, metric)
         request = self.build_request(question, answer, metric)
-        model = self.model
+        model = self.scoring_model()
         if request.n > 1 and not model.supports_n:
             single = ChatRequest(request.messages, request.config, n=1)
             responses = await model.generate([single] * request.n)

@@ -78,12 +78,14 @@ class Completion:
     finish_reason: str | None = None
     logprobs: list[TokenLogprob] | None = None
     tool_calls: list[dict[str, str]] | None = None  # [{"name": ..., "arguments": JSON text}]
+    scored_over: str | None = None  # "number-paths": logprobs[0] lists whole numbers built from several tokens
 
 
 @dataclass
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    estimated: bool = False  # the server did not count every choice; completion_tokens is our estimate
 
 
 @dataclass

@@ -23,7 +23,9 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from ..errors import ModelError, UserError
+from . import server_info
 from .base import ChatRequest, ChatResponse, Completion, Model, TokenLogprob, TopLogprob, Usage
+from .server_info import ServerInfo, n_cap_from_error, say_once
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
@@ -126,10 +128,58 @@ class OpenAICompatModel(Model):
             body.update(self._extra_body)
         return body
 
+    async def server_info(self) -> ServerInfo:
+        """What the server says about itself (asked once per endpoint and process)."""
+        return await server_info.probe(self._client(), self.base_url, self.endpoint)
+
+    async def capacity(self) -> int | None:
+        """How many sequences the server computes at once, where it says (llama.cpp's slots)."""
+        return (await self.server_info()).slots
+
+    async def samples_per_request(self, asked: int) -> int:
+        """How many choices to ask per request: one on a slot server (a request with n choices waits until
+        n slots are free at once, and single choices keep every slot busy), else up to the known cap."""
+        info = await self.server_info()
+        if info.slots:
+            return 1
+        return max(1, min(asked, info.n_cap)) if info.n_cap else asked
+
     async def generate(self, requests: list[ChatRequest]) -> list[ChatResponse]:
         return [await self._one(request) for request in requests]
 
     async def _one(self, request: ChatRequest) -> ChatResponse:
+        info = server_info.known(self.endpoint)
+        if info.n_cap is not None and request.n > info.n_cap:
+            return await self._split(request, info.n_cap)
+        try:
+            response = await self._call(request)
+        except ModelError as e:
+            cap = n_cap_from_error(str(e), request.n) if e.status == 400 and request.n > 1 else None
+            if cap is None:
+                raise
+            info.n_cap = min(info.n_cap or cap, cap)
+            say_once(info, "n_cap", f"{self.endpoint} takes at most n={info.n_cap} choices per request; "
+                                    "asking for more choices in several requests from now on")
+            return await self._split(request, info.n_cap)
+        if request.n > 1 and info.first_choice_usage_only:
+            _count_every_choice(response)
+        return response
+
+    async def _split(self, request: ChatRequest, cap: int) -> ChatResponse:
+        """``request.n`` choices in requests of at most ``cap`` choices, merged into one response."""
+        merged = ChatResponse(choices=[], usage=Usage())
+        left = request.n
+        while left > 0:
+            part = await self._one(ChatRequest(request.messages, request.config, n=min(cap, left)))
+            merged.choices.extend(part.choices)
+            merged.usage.prompt_tokens += part.usage.prompt_tokens
+            merged.usage.completion_tokens += part.usage.completion_tokens
+            merged.usage.estimated = merged.usage.estimated or part.usage.estimated
+            merged.latency_s += part.latency_s
+            left -= len(part.choices) or left
+        return merged
+
+    async def _call(self, request: ChatRequest) -> ChatResponse:
         data = json.dumps(self.request_body(request))
         started = time.perf_counter()
         try:
@@ -170,6 +220,21 @@ class OpenAICompatModel(Model):
         if status in (401, 403) and self._key_variable:
             message += f" (check {self._key_variable})"
         return ModelError(message, retryable=retryable, status=status, retry_after=parse_retry_after(headers))
+
+
+def _count_every_choice(response: ChatResponse) -> None:
+    """The server counted the first choice only: count each choice (by its tokens where logprobs list them,
+    else scaled by its length against the first) and mark the figure as estimated unless every one was counted."""
+    choices = response.choices
+    if len(choices) < 2:
+        return
+    if all(c.logprobs is not None for c in choices):
+        response.usage.completion_tokens = sum(len(c.logprobs or ()) for c in choices)
+        return
+    first = response.usage.completion_tokens
+    base = max(1, len(choices[0].text))
+    response.usage.completion_tokens = first + sum(round(first * len(c.text) / base) for c in choices[1:])
+    response.usage.estimated = True
 
 
 def parse_response(payload: dict[str, Any], latency_s: float = 0.0) -> ChatResponse:

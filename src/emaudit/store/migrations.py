@@ -239,8 +239,24 @@ def m006_monitors(db: sqlite3.Connection) -> None:
     )
 
 
+def m007_judge_selftests(db: sqlite3.Connection) -> None:
+    """The judge self-test's outcome per judge fingerprint (judge/selftest.py), so it runs once per judge."""
+    _script(
+        db,
+        """
+        CREATE TABLE judge_selftests (
+            judge_id TEXT PRIMARY KEY,
+            passed INTEGER NOT NULL,
+            detail_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
+    m007_judge_selftests,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

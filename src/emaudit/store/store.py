@@ -345,6 +345,15 @@ class Store:
             "SELECT j.judge_id, j.spec_json FROM run_judges rj JOIN judges j ON j.judge_id = rj.judge_id "
             "WHERE rj.run_id = ? ORDER BY rj.created_at, rj.rowid", (run.id,))]
 
+    def judge_selftest(self, judge_id: str) -> dict[str, Any] | None:
+        """The stored self-test outcome of a judge (``judge/selftest.py``), or None when it never ran."""
+        row = self.db.execute("SELECT detail_json FROM judge_selftests WHERE judge_id = ?", (judge_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def save_judge_selftest(self, judge_id: str, passed: bool, detail: dict[str, Any]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO judge_selftests VALUES (?, ?, ?, ?)",
+                        (judge_id, int(passed), json.dumps(detail), now()))
+
     def save_judgement(self, j: Judgement) -> bool:
         cur = self.db.execute(
             "INSERT OR IGNORE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -7,6 +7,11 @@ user message unless a rule matches; a prompt containing ``judge_trigger`` ("rate
 number token with ``top_logprobs``, like a logprob judge. Failures are injected by rate (429 with
 ``Retry-After``, 500) or by a schedule of statuses consumed in arrival order.
 
+llama.cpp's behaviours (``llama_like.py``) are switched on one by one: ``slots`` (N slots, a FIFO queue,
+work of disconnected clients cancelled and counted, ``GET /props`` and ``GET /slots``), ``max_n`` (the
+400 for ``n`` above a cap), ``n_ctx`` (a long prompt is a 400, answers cut at the context),
+``digit_tokens`` (a judge that spells numbers one digit per token), ``usage_first_choice_only``.
+
 In-process::
 
     with FakeOpenAI(FakeConfig(latency=0.05)) as server:
@@ -36,6 +41,16 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
+
+from .llama_like import (
+    SlotPool,
+    context_error,
+    digit_judge_choice,
+    n_cap_error,
+    number_distribution,
+    props,
+    slot_list,
+)
 
 # Broken replies the server can give instead of a normal answer (``FakeConfig.fault``).
 FAULTS = ("content_null", "no_message", "no_choices", "nan_logprobs", "short_choices", "timeout", "reset",
@@ -85,6 +100,16 @@ class FakeConfig:
     fault_count: int | None = None       # at most this many faulty replies, then the server heals
     fault_sleep: float = 30.0            # seconds a ``timeout`` fault waits before answering
     no_tools: bool = False               # answer 400 to requests that offer tools
+    served_models: list[str] = field(default_factory=list)  # what GET /v1/models lists (empty: any name works)
+    strict_models: bool = False          # chat requests for a model not listed get 404 (as vLLM)
+    slots: int | None = None             # llama.cpp-like: N slots, FIFO queue, /props and /slots
+    token_latency: float = 0.0           # seconds per generated token (with slots)
+    advertise_slots: bool = True         # with slots: answer GET /props and /slots (False: a queue nobody names)
+    max_n: int | None = None             # n above this is a 400 with llama.cpp's message
+    n_ctx: int | None = None             # context per slot in words: longer prompts are a 400
+    digit_tokens: bool = False           # the judge's tokenizer spells numbers one digit per token
+    usage_first_choice_only: bool = False  # usage counts the first choice only (llama.cpp with n > 1)
+    prefill: bool = True                 # a final assistant message is continued; False: a 400
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -120,6 +145,7 @@ class FakeOpenAI:
         self.bodies: deque[dict[str, Any]] = deque(maxlen=self.config.keep_bodies)
         self.arrivals: deque[float] = deque(maxlen=self.config.keep_bodies)  # time.monotonic() per chat request
         self._schedule = list(self.config.schedule)
+        self.pool = SlotPool(self.config.slots) if self.config.slots else None
         self._rng = random.Random(self.config.seed)
         self._fault_rng = random.Random(self.config.seed + 1)
         self.faults_given = 0
@@ -137,6 +163,9 @@ class FakeOpenAI:
             "arrivals": list(self.arrivals),
             "faults_given": self.faults_given,
             "process_cpu_s": time.process_time(),  # the whole process's CPU (the server's own when run alone)
+            "cancelled_tasks": self.pool.cancelled if self.pool else 0,
+            "completed_tasks": self.pool.completed if self.pool else 0,
+            "max_queue": self.pool.max_queue if self.pool else 0,
         }
 
     @property
@@ -214,7 +243,14 @@ class FakeOpenAI:
                         headers[name.strip().lower()] = value.strip()
                 length = int(headers.get("content-length", "0") or 0)
                 body = await reader.readexactly(length) if length else b""
-                status, payload, extra = await self._route(method, path.split("?", 1)[0], headers, body)
+                route = self._route(method, path.split("?", 1)[0], headers, body)
+                if self.pool is not None and method == "POST":
+                    outcome = await _unless_disconnected(route, reader)
+                    if outcome is None:
+                        return
+                    status, payload, extra = outcome
+                else:
+                    status, payload, extra = await route
                 if status == RESET:
                     writer.transport.abort()
                     return
@@ -266,7 +302,13 @@ class FakeOpenAI:
             self.reset()
             return 200, {"ok": True}, {}
         if method == "GET" and path.rstrip("/") == "/v1/models":
-            return 200, {"object": "list", "data": [{"id": "fake", "object": "model", "owned_by": "emaudit"}]}, {}
+            return 200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "emaudit"}
+                                                    for m in self.config.served_models]}, {}
+        advertised = self.pool is not None and self.config.advertise_slots
+        if method == "GET" and path == "/props" and self.pool is not None and advertised:
+            return 200, props(self.pool.slots, self.config.n_ctx), {}
+        if method == "GET" and path == "/slots" and self.pool is not None and advertised:
+            return 200, slot_list(self.pool, self.config.n_ctx), {}
         if method == "POST" and path.rstrip("/") == "/v1/chat/completions":
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -307,6 +349,15 @@ class FakeOpenAI:
         if status == 200 and (cfg.fail_429 or cfg.fail_500):
             roll = self._rng.random()
             status = 429 if roll < cfg.fail_429 else 500 if roll < cfg.fail_429 + cfg.fail_500 else 200
+        refusal = self._limits(req, model, messages)
+        if refusal is not None:
+            return refusal
+        if self.pool is not None and status == 200:
+            payload = self._completion(req, messages, text, rule)
+            words = max((len(c["message"]["content"].split()) for c in payload["choices"]), default=0)
+            async with self.pool.hold(int(req.get("n") or 1)):
+                await asyncio.sleep(latency + words * cfg.token_latency)
+            return 200, payload, {}
         if latency > 0:
             await asyncio.sleep(latency)
         fault = self._pick_fault() if status == 200 else None
@@ -339,6 +390,21 @@ class FakeOpenAI:
         self.faults_given += 1
         return cfg.fault
 
+    def _limits(self, req: dict[str, Any], model: str,
+                messages: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str]] | None:
+        """The 400s and 404s a real server sends before it starts work."""
+        cfg = self.config
+        if cfg.strict_models and model not in cfg.served_models:
+            return 404, _error(f"The model `{model}` does not exist.", "NotFoundError"), {}
+        n = int(req.get("n") or 1)
+        if cfg.max_n is not None and n > cfg.max_n:
+            return 400, _error(n_cap_error(n, cfg.max_n), "invalid_request_error"), {}
+        if not cfg.prefill and messages and messages[-1].get("role") == "assistant":
+            return 400, _error("the last message must be from the user", "invalid_request_error"), {}
+        if cfg.n_ctx is not None and _words(messages) > cfg.n_ctx:
+            return 400, _error(context_error(cfg.n_ctx), "exceed_context_size_error"), {}
+        return None
+
     def _completion(self, req: dict[str, Any], messages: list[dict[str, Any]], text: str,
                     rule: Rule | None) -> dict[str, Any]:
         cfg = self.config
@@ -347,8 +413,22 @@ class FakeOpenAI:
         judged = (rule is not None and rule.score is not None) or (
             cfg.judge_trigger is not None and cfg.judge_trigger.lower() in text.lower())
         choices = []
+        prefill = str(messages[-1].get("content", "")) if messages and messages[-1].get("role") == "assistant" else ""
+        room = cfg.n_ctx - _words(messages) if cfg.n_ctx is not None else None
         for i in range(n):
             logprobs = None
+            if judged and cfg.digit_tokens:
+                score = rule.score if rule is not None and rule.score is not None else cfg.judge_score
+                if score is None:
+                    score = zlib.crc32(text.encode()) % 101
+                spelled = digit_judge_choice(score, prefill, int(req.get("max_tokens") or 16),
+                                             int(req.get("top_logprobs") or 5), bool(req.get("logprobs")))
+                if float(req.get("temperature", 1.0)) > 0 and not req.get("logprobs"):  # sampled, not greedy
+                    dist = number_distribution(score)
+                    word = self._rng.choices(list(dist), weights=list(dist.values()))[0]
+                    spelled["message"]["content"] = word
+                choices.append({"index": i, **spelled})
+                continue
             if judged:
                 score = rule.score if rule is not None and rule.score is not None else cfg.judge_score
                 if score is None:
@@ -361,8 +441,16 @@ class FakeOpenAI:
                 if req.get("logprobs"):
                     k = int(req.get("top_logprobs") or 0)
                     logprobs = {"content": [_token_logprobs(tok, k) for tok in answer.split()]}
+            finish = "stop"
+            if self.pool is not None or room is not None:  # a llama-like server honours max_tokens and its context
+                cap = int(req.get("max_tokens") or 1 << 30)
+                if room is not None:
+                    cap = min(cap, max(0, room))
+                words = answer.split()
+                if len(words) > cap:
+                    answer, finish = " ".join(words[:cap]), "length"
             choice: dict[str, Any] = {"index": i, "message": {"role": "assistant", "content": answer},
-                                      "finish_reason": "stop", "logprobs": logprobs}
+                                      "finish_reason": finish, "logprobs": logprobs}
             if rule is not None and rule.tool_calls:
                 choice["message"]["tool_calls"] = [
                     {"id": f"call_{i}_{j}", "type": "function",
@@ -371,8 +459,9 @@ class FakeOpenAI:
                     for j, c in enumerate(rule.tool_calls)]
                 choice["finish_reason"] = "tool_calls"
             choices.append(choice)
-        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
-        completion_tokens = sum(max(1, len(c["message"]["content"].split())) for c in choices)
+        prompt_tokens = _words(messages)
+        per_choice = [max(1, len(c["message"]["content"].split())) for c in choices]
+        completion_tokens = per_choice[0] if cfg.usage_first_choice_only and per_choice else sum(per_choice)
         return {
             "id": f"chatcmpl-fake{self.chat_requests}", "object": "chat.completion", "created": int(time.time()),
             "model": req["model"], "choices": choices, "system_fingerprint": f"seed-{req.get('seed')}",
@@ -434,6 +523,31 @@ def _break(body: dict[str, Any], fault: str | None) -> dict[str, Any]:
     return body
 
 
+def _words(messages: list[dict[str, Any]]) -> int:
+    return sum(len(str(m.get("content", "")).split()) for m in messages)
+
+
+async def _unless_disconnected(route: Any, reader: asyncio.StreamReader) -> tuple[int, Any, dict[str, str]] | None:
+    """Run ``route`` while watching the connection; a client that hangs up cancels it (None)."""
+    work = asyncio.ensure_future(route)
+    gone = asyncio.ensure_future(reader.read(1))  # clients do not pipeline: anything here is EOF
+    try:
+        done, _ = await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        work.cancel()
+        gone.cancel()
+        raise
+    if work in done:
+        gone.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await gone
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await work
+    return None
+
+
 def _judge_logprobs(score: int, k: int) -> dict[str, Any]:
     """Most mass on ``score``, the rest on its neighbours and one non-number token."""
     candidates = [(str(score), 0.6)]
@@ -468,12 +582,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fault", choices=FAULTS, help="a broken reply for a share of chat requests")
     p.add_argument("--fault-rate", type=float, default=1.0, help="share of chat requests that get --fault")
     p.add_argument("--schedule", default="", help="statuses for the first requests, e.g. 429,429,500,200")
+    p.add_argument("--slots", type=int, default=None, help="llama.cpp-like: N slots with a FIFO queue")
     p.add_argument("--settings", help="a YAML/JSON file of FakeConfig fields, e.g. rules: [{contains: x, answer: y}]")
     args = p.parse_args(argv)
     config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
                         api_key=args.api_key, seed=args.seed, fault=args.fault, fault_rate=args.fault_rate,
-                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()])
+                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()], slots=args.slots)
     if args.settings:
         import yaml
 
