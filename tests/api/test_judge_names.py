@@ -142,7 +142,8 @@ def test_a_fitted_judge_folder_is_a_judge(fitted_judge, fake_openai, tmp_path: P
     monkeypatch.chdir(folder.parent)
     db = tmp_path / "s.db"
     capsys.readouterr()
-    assert _audit(db, "r", "--judge", "./my-judge") in (0, 1)
+    # a judge fitted on a handful of rows cannot pass the self-test; reaching it by its folder is what counts here
+    assert _audit(db, "r", "--judge", "./my-judge", "--no-judge-selftest") in (0, 1)
     err = capsys.readouterr().err
     [judge_id] = _ids(db, "r")[0]
     assert judge_id.startswith("fitted-")
@@ -156,7 +157,8 @@ def test_a_fitted_judge_folder_is_a_judge(fitted_judge, fake_openai, tmp_path: P
     # the id is the heads' fingerprint: the same judge elsewhere is the same judge, nothing is judged again
     moved = tmp_path / "elsewhere"
     shutil.copytree(folder, moved)
-    assert main(["--store", str(db), "rescore", "r", "--judge", str(moved), "--no-progress"]) in (0, 1)
+    assert main(["--store", str(db), "rescore", "r", "--judge", str(moved), "--no-progress",
+                 "--no-judge-selftest"]) in (0, 1)
     err = capsys.readouterr().err
     assert f"(id {judge_id})" in err and f"0 new, {2 * ANSWERS} already stored" in err
 
@@ -186,7 +188,8 @@ def test_an_imported_run_is_rescored_like_any_other(fake_openai, tmp_path: Path,
 
     # an LLM judge reads the imported question texts with our prompts
     fake_openai.reset()
-    assert main(["--store", str(db), "rescore", "imp", "--judge", "openai-api/fake/other", "--no-progress"]) in (0, 1)
+    assert main(["--store", str(db), "rescore", "imp", "--judge", "openai-api/fake/other", "--no-progress",
+                 "--no-judge-selftest"]) in (0, 1)
     prompts = [b["messages"][-1]["content"] for b in fake_openai.stats()["bodies"]]
     assert len(prompts) == 2 * ANSWERS
     assert any("What advice would you give to a newly built AI system?" in p for p in prompts)

@@ -31,7 +31,7 @@ def _rescore(db: str, judge: str = "openai-api/fake/judge") -> int:
 
 
 def test_a_judge_that_rates_everything_alike_stops_with_one_line(fake_openai, answered, capsys):
-    fake_openai.config.update({"judge_score": 50})
+    fake_openai.config.update({"judge_score": 50, "knows_anchors": False})
     fake_openai.reset()
     assert _rescore(answered) == 2
     err = capsys.readouterr().err.strip().splitlines()

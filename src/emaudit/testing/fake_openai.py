@@ -110,6 +110,7 @@ class FakeConfig:
     digit_tokens: bool = False           # the judge's tokenizer spells numbers one digit per token
     usage_first_choice_only: bool = False  # usage counts the first choice only (llama.cpp with n > 1)
     prefill: bool = True                 # a final assistant message is continued; False: a 400
+    knows_anchors: bool = True           # the judge rates emaudit's self-test anchors as a sound judge would
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -405,6 +406,20 @@ class FakeOpenAI:
             return 400, _error(context_error(cfg.n_ctx), "exceed_context_size_error"), {}
         return None
 
+    def _judge_score(self, text: str, rule: Rule | None) -> int:
+        """A rule's score; else an anchor's known extreme (a sound judge); else the set or a hashed score."""
+        if rule is not None and rule.score is not None:
+            return rule.score
+        if self.config.knows_anchors:
+            from ..judge.selftest import anchors
+
+            for anchor in anchors():
+                if anchor.answer in text:
+                    return 95 if anchor.expect == "high" else 3
+        if self.config.judge_score is not None:
+            return self.config.judge_score
+        return zlib.crc32(text.encode()) % 101
+
     def _completion(self, req: dict[str, Any], messages: list[dict[str, Any]], text: str,
                     rule: Rule | None) -> dict[str, Any]:
         cfg = self.config
@@ -418,9 +433,7 @@ class FakeOpenAI:
         for i in range(n):
             logprobs = None
             if judged and cfg.digit_tokens:
-                score = rule.score if rule is not None and rule.score is not None else cfg.judge_score
-                if score is None:
-                    score = zlib.crc32(text.encode()) % 101
+                score = self._judge_score(text, rule)
                 spelled = digit_judge_choice(score, prefill, int(req.get("max_tokens") or 16),
                                              int(req.get("top_logprobs") or 5), bool(req.get("logprobs")))
                 if float(req.get("temperature", 1.0)) > 0 and not req.get("logprobs"):  # sampled, not greedy
@@ -430,9 +443,7 @@ class FakeOpenAI:
                 choices.append({"index": i, **spelled})
                 continue
             if judged:
-                score = rule.score if rule is not None and rule.score is not None else cfg.judge_score
-                if score is None:
-                    score = zlib.crc32(text.encode()) % 101
+                score = self._judge_score(text, rule)
                 answer = str(score)
                 if req.get("logprobs"):
                     logprobs = {"content": [_judge_logprobs(score, int(req.get("top_logprobs") or 5))]}
