@@ -113,7 +113,7 @@ WALK_SUITE = "name: walk\nquestions:\n  - id: ruler\n    paraphrases: [If you we
 
 @pytest.fixture
 def walk_env(tmp_path, tiny_model_dir, monkeypatch):
-    server = FakeOpenAI(FakeConfig(judge_trigger="rate"))
+    server = FakeOpenAI(FakeConfig(judge_trigger="0 to 100"))
     server.start()
     env = {"OPENAI_API_KEY": "sk-walk-not-secret", "OPENAI_BASE_URL": server.base_url,
            "LOCAL_BASE_URL": server.base_url, "EMAUDIT_STORE": str(tmp_path / "emaudit.db")}

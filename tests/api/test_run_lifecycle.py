@@ -71,7 +71,8 @@ def test_the_endpoint_is_reached_once_before_the_run(tmp_path, suite, fake_opena
     assert main(["--store", str(db), "generate", "--suite", str(suite), "--run", "r", "--samples", "1",
                  "--model", "openai-api/fake/a", "--model", "openai-api/fake/b", "--no-progress"]) == 0
     stats = fake_openai.stats()
-    assert stats["requests"] - stats["chat_requests"] == 1  # one GET /v1/models for the shared server
+    # one GET /v1/models for the shared server before the run, then /props and /slots once to learn its slots
+    assert stats["requests"] - stats["chat_requests"] == 3
 
 
 def test_runs_show_rm_rename_and_store_gc(tmp_path, suite, capsys):

@@ -82,7 +82,7 @@ def test_eight_workers_judging_one_run_pay_each_judge_call_once(fake_openai, sui
     assert first.returncode == 0, first.stderr
     fake_openai.config.latency = 0.05
     fake_openai.reset()
-    results = _wait(_spawn(db, ["rescore", "a", "--judge", "openai-api/fake/judge", "--max-connections", "4",
+    results = _wait(_spawn(db, ["rescore", "a", "--judge", "openai-api/fake/judge", "--no-judge-selftest", "--max-connections", "4",
                                 "--no-progress", "--json"], env))
     assert all(rc in (0, 1) for rc, _ in results), [err for _, err in results]
     answers = 2 * 3 * 10

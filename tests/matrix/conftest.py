@@ -67,7 +67,9 @@ class Matrix:
             self.ok(*audit, "--judge", API_JUDGE, "--judge-mode", "text", codes=(0, 1))
         elif kind == "exact-numbers":
             # the edited tiny model rates everything about 19: counted as coherent above 10
-            self.ok(*audit, "--judge", f"hf/{self.number_model}", "--coherent-threshold", "10", codes=(0, 1))
+            # the edited tiny model rates everything about 19: it fails the self-test, and is only a stand-in
+            self.ok(*audit, "--judge", f"hf/{self.number_model}", "--coherent-threshold", "10",
+                    "--no-judge-selftest", codes=(0, 1))
         elif kind == "imported":
             csv = self.root / f"{fmt}-export.csv"
             self.ok("export", self.run(fmt, "llm-logprob"), "--format", "csv", "--out", str(csv))

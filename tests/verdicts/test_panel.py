@@ -47,7 +47,8 @@ def panel_run(tmp_path, fake_openai):
 def _audit(tmp, *extra):
     return main(["--store", str(tmp / "s.db"), "audit", "--base", f"mock/file:{tmp / 'base.yaml'}",
                  "--candidate", f"mock/file:{tmp / 'cand.yaml'}", "--suite", str(tmp / "suite.yaml"),
-                 "--samples", "10", "--run", "p", "--no-progress", "--judge", "local", "--judge", LLM_JUDGE, *extra])
+                 "--samples", "10", "--run", "p", "--no-progress", "--judge", "local", "--judge", LLM_JUDGE,
+                 "--no-judge-selftest", *extra])  # the scripted judge is made to disagree, not to be sound
 
 
 def test_panel_json_shows_both_judges_their_agreement_and_the_flip(panel_run, capsys):
@@ -88,7 +89,8 @@ def test_panel_in_terminal_markdown_and_rescore(panel_run, capsys):
     assert main(["--store", db, "rescore", "p", "--judge", "local", "--json"]) == 0
     single = json.loads(capsys.readouterr().out)
     assert single["panel"] is None and single["verdict"]["judge"] == "local"
-    assert main(["--store", db, "rescore", "p", "--judge", LLM_JUDGE, "--judge", "local", "--json"]) == 1
+    assert main(["--store", db, "rescore", "p", "--judge", LLM_JUDGE, "--judge", "local", "--json",
+                 "--no-judge-selftest"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["panel"]["decided_by"] == LLM_JUDGE
     assert "judge model calls: 0" in captured.err
@@ -106,7 +108,8 @@ def test_panel_in_report_html_compare_and_a_real_browser(panel_run, capsys):
     capsys.readouterr()
     single_html = panel_run / "single.html"
     assert main(["--store", db, "report", "p", "--out", str(single_html)]) == 0
-    assert main(["--store", db, "rescore", "p", "--judge", "local", "--judge", LLM_JUDGE]) == 1
+    assert main(["--store", db, "rescore", "p", "--judge", "local", "--judge", LLM_JUDGE,
+                 "--no-judge-selftest"]) == 1
     html_path = panel_run / "p.html"
     assert main(["--store", db, "report", "p", "--out", str(html_path)]) == 0
     html = html_path.read_text()
@@ -166,7 +169,7 @@ def test_a_calibrated_panel_and_a_sequential_panel(panel_run, capsys):
     seq = main(["--store", str(panel_run / "s2.db"), "audit", "--base", f"mock/file:{panel_run / 'base.yaml'}",
                 "--candidate", f"mock/file:{panel_run / 'cand.yaml'}", "--suite", str(panel_run / "suite.yaml"),
                 "--samples", "30", "--run", "s", "--no-progress", "--judge", LLM_JUDGE, "--judge", "local",
-                "--sequential", "--sequential-round", "10", "--json"])
+                "--sequential", "--sequential-round", "10", "--json", "--no-judge-selftest"])
     body = json.loads(capsys.readouterr().out)
     assert seq == 1 and {j["name"] for j in body["panel"]["judges"]} == {"local", LLM_JUDGE}
     (pair,) = body["panel"]["agreement"]

@@ -100,6 +100,11 @@ class OpenAICompatModel(Model):
             hint = f"; check {self._key_variable}" if self._key_variable else ""
             raise UserError(f"{self.endpoint} refused the key (HTTP {status}: {_error_message(raw)}){hint}",
                             field="model")
+        if status == 200:  # the probe that learns the server's limits need not ask again
+            try:
+                server_info.record_listing(server_info.known(self.endpoint), json.loads(raw))
+            except ValueError:
+                pass
 
     # -- calls -------------------------------------------------------------------------------------
     def request_body(self, request: ChatRequest) -> dict[str, Any]:

@@ -77,10 +77,15 @@ def say_once(info: ServerInfo, key: str, message: str) -> None:
     print(f"emaudit: {message}", file=sys.stderr, flush=True)
 
 
-async def _probe(session: aiohttp.ClientSession, base_url: str, info: ServerInfo) -> None:
-    listing = await _get_json(session, base_url.rstrip("/") + "/models")
+def record_listing(info: ServerInfo, listing: Any) -> None:
+    """Keep the ids of a ``GET /v1/models`` answer (fetched by the probe, or by the check before a run)."""
     if isinstance(listing, dict) and isinstance(listing.get("data"), list):
         info.models = [str(m.get("id")) for m in listing["data"] if isinstance(m, dict) and m.get("id")]
+
+
+async def _probe(session: aiohttp.ClientSession, base_url: str, info: ServerInfo) -> None:
+    if info.models is None:
+        record_listing(info, await _get_json(session, base_url.rstrip("/") + "/models"))
     root = _root(base_url)
     props = await _get_json(session, root + "/props")
     if isinstance(props, dict) and "total_slots" in props:
