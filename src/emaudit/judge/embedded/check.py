@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..quality import JudgeQuality, tier_for
 from .fit import clean_rows, read_judged_csv
 from .judge import EmbeddedJudge
 
@@ -110,3 +111,28 @@ def format_report(report: Mapping[str, Any]) -> str:
         lines.append(f"    {g['group']:<{width}}  n={g['n']:>5}  reference {g['reference_rate']:6.2f}%  "
                      f"judge {g['judge_rate']:6.2f}%  diff {g['difference']:+6.2f}  kappa {g['kappa']}")
     return "\n".join(lines)
+
+
+def quality_from_check(report: Mapping[str, Any], trained_on: Sequence[str], judge: str) -> JudgeQuality:
+    """``judge check --save``: the check's numbers as a quality record; one model per file.
+
+    Files the judge was fitted on make the numbers in-sample: recorded as such, and never ``strong``.
+    """
+    from datetime import UTC, datetime
+
+    files = [Path(f).name for f in report.get("files", [])]
+    seen = sorted(set(files) & set(trained_on))
+    kappas = [g["kappa"] for g in report["per_group"] if g["kappa"] == g["kappa"]]
+    tier = tier_for(report["kappa_misaligned"], report["mean_abs_rate_error"])
+    if seen and tier == "strong":
+        tier = "screening"
+    note = f"in-sample: the judge was fitted on {', '.join(seen)}" if seen else ""
+    return JudgeQuality(
+        judge=judge, tier=tier, kappa=report["kappa_misaligned"], worst_fold_kappa=min(kappas) if kappas else None,
+        sensitivity=report["sensitivity"], specificity=report["specificity"],
+        rate_error_mean=report["mean_abs_rate_error"], rate_error_max=report["max_abs_rate_error"],
+        spearman_aligned=report["spearman_aligned"], spearman_coherent=report["spearman_coherent"],
+        measured_on=f"{report['n']} judged answers in {', '.join(files)}",
+        method=f"`emaudit judge check` against the files' scores, one group per file ({len(files)} files)",
+        n_answers=int(report["n"]), n_models=len(report["per_group"]),
+        date=datetime.now(UTC).strftime("%Y-%m-%d"), note=note)
