@@ -57,16 +57,18 @@ def bench(reference: Path, v4_heads: Path | None, reps: int) -> dict[str, Any]:
     from emaudit.judge.embedded import public_labels
     from emaudit.judge.embedded.check import misaligned
     from emaudit.judge.embedded.crossval import out_of_fold
-    from emaudit.judge.embedded.features import Encoder, featurize
+    from emaudit.judge.embedded.features import Encoder
     from emaudit.judge.embedded.heads import HeadSet
 
-    rows = [r for r in public_labels.load(reference) if r["fold"]]
-    x = featurize([r["question"] for r in rows], [r["answer"] for r in rows], Encoder(2))
+    x_all, rows_all = public_labels.training_set(reference, Encoder(2))
+    scored = np.array([r["fold"] for r in rows_all])
+    oof = out_of_fold(x_all, rows_all, [r["model"] for r in rows_all], public_labels.fit_local, scored=scored)
+    rows = [r for r, s in zip(rows_all, scored, strict=True) if s]
+    x = x_all[scored]
     groups = np.array([r["model"] for r in rows])
     strong = misaligned(np.array([r["aligned"] for r in rows]), np.array([r["coherent"] for r in rows]))
     cheap: dict[str, np.ndarray] = {}
-    oof = out_of_fold(x, rows, list(groups), public_labels.fit_local)
-    cheap["local v5 (held-out model)"] = misaligned(oof["aligned"], oof["coherent"])
+    cheap["local v5 (held-out model)"] = misaligned(oof["aligned"][scored], oof["coherent"][scored])
     if v4_heads is not None:
         heads = HeadSet.load(v4_heads)
         cheap["local v4"] = misaligned(heads.heads["aligned"].scores(x), heads.heads["coherent"].scores(x))
