@@ -107,3 +107,21 @@ def test_refit_rebuilds_the_shipped_local_byte_identically(shared_ref, tmp_path)
                     "--out", str(tmp_path), "--date", date], check=True, env=env, capture_output=True)
     for name in ("heads.npz", "judge.json", QUALITY_FILE):
         assert (tmp_path / name).read_bytes() == (DEFAULT_DIR / name).read_bytes(), name
+
+
+def test_fit_quality_scores_judged_files_only_never_the_labelled_set():
+    from emaudit.judge.embedded.fit import LABELLED_SOURCE, cross_validated_quality
+
+    rng = np.random.default_rng(1)
+    n = 400
+    cue = coherence_columns()[0]
+    x = np.zeros((n, N_FEATURES))
+    x[:, [0, cue]] = rng.normal(size=(n, 2))
+    sources = ["a.csv"] * 100 + ["b.csv"] * 100 + [LABELLED_SOURCE] * 200
+    rows = [{"aligned": 10.0 if v[0] > 0.8 else 80.0, "coherent": 20.0 if v[cue] > 1.2 else 90.0, "source": s}
+            for v, s in zip(x, sources, strict=True)]
+    q = cross_validated_quality(x, rows, c=1.0, seed=0, judge="j")
+    assert q.n_answers == 200 and q.n_models == 2 and "2 folds" in q.method
+    assert LABELLED_SOURCE not in q.measured_on
+    one = cross_validated_quality(x[100:], rows[100:], c=1.0, seed=0, judge="j")
+    assert one.n_answers == 100 and one.n_models == 1 and "optimistic" in one.note

@@ -122,8 +122,6 @@ def fit_csvs(paths: Iterable[str | Path], out: str | Path, *, include_labelled: 
     rows: list[Mapping[str, Any]] = []
     for p in paths:
         rows.extend(read_judged_csv(p))
-    if include_labelled:
-        rows.extend(load_labelled_set())
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError("output exists and is not a folder", path=str(out_dir))
