@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="judged CSV(s) with question, answer (or response), aligned, coherent columns")
     fit.add_argument("--out", required=True, help="folder to write the judge to (small .npz + .json files)")
     fit.add_argument("--with-labelled-set", action="store_true",
-                     help="also train on emaudit's own labelled set (about 2,000 answers)")
+                     help="also train on emaudit's own labelled set (5,791 answers; training only, never scored)")
     fit.add_argument("--C", dest="c", type=float, default=None, help="inverse regularisation of the heads")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--threads", type=int, default=None, help="torch threads (default 2 or $EMAUDIT_TORCH_THREADS)")
