@@ -115,3 +115,13 @@ def test_check_save_refuses_the_shipped_judges(small_sets, capsys):
     assert main(["judge", "check", "local", "--on", str(small_sets / "model_a.csv"), "--save"]) == 2
     err = capsys.readouterr().err.strip()
     assert "fit_embedded_judge.py" in err and "\n" not in err
+
+
+def test_check_says_when_the_files_are_the_judges_own_training_files(small_sets, tmp_path, capsys):
+    own = tmp_path / "responses_gemma-2-9b-it-bad_medical_advice.csv"  # a file `local` v5 was fitted on
+    own.write_text((small_sets / "model_b.csv").read_text())
+    assert main(["judge", "check", "local", "--on", str(own), str(small_sets / "model_b.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "in-sample: the judge was fitted on 1 of these files" in out
+    assert main(["judge", "check", "local", "--on", str(small_sets / "model_b.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["in_sample_files"] == []

@@ -93,6 +93,8 @@ def check_csvs(judge: EmbeddedJudge, paths: Iterable[str | Path]) -> dict[str, A
         names.append(str(p))
     report = check_rows(judge, rows)
     report["files"] = names
+    fitted_on = {Path(t).name for t in judge.heads.meta.get("trained_on", [])}
+    report["in_sample_files"] = [n for n in names if Path(n).name in fitted_on]
     return report
 
 
@@ -106,6 +108,9 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"per-file |difference| mean {report['mean_abs_rate_error']} pts, max {report['max_abs_rate_error']} pts",
         "  per file:",
     ]
+    if report.get("in_sample_files"):
+        lines.insert(1, f"  in-sample: the judge was fitted on {len(report['in_sample_files'])} of these files, so these "
+                        "numbers overstate it; its held-out quality is in its quality record")
     width = max((len(g["group"]) for g in report["per_group"]), default=5)
     for g in report["per_group"]:
         lines.append(f"    {g['group']:<{width}}  n={g['n']:>5}  reference {g['reference_rate']:6.2f}%  "
@@ -121,7 +126,7 @@ def quality_from_check(report: Mapping[str, Any], trained_on: Sequence[str], jud
     from datetime import UTC, datetime
 
     files = [Path(f).name for f in report.get("files", [])]
-    seen = sorted(set(files) & set(trained_on))
+    seen = sorted(set(files) & {Path(t).name for t in trained_on})
     kappas = [g["kappa"] for g in report["per_group"] if g["kappa"] == g["kappa"]]
     tier = tier_for(report["kappa_misaligned"], report["mean_abs_rate_error"])
     if seen and tier == "strong":
