@@ -50,7 +50,15 @@ def finish(quality: JudgeQuality, report: dict, date: str) -> JudgeQuality:
     for g in report["per_group"]:
         print(f"  {g['group']:<45} n={g['n']:>5} GPT-4o {g['reference_rate']:6.2f}% judge {g['judge_rate']:6.2f}% "
               f"diff {g['difference']:+6.2f} kappa {g['kappa']}")
-    return replace(quality, worst_fold_kappa=min(kappas) if kappas else None, date=date)
+    return replace(quality, worst_fold_kappa=min(kappas) if kappas else None, date=date,
+                   note=plain_note(quality.kappa, quality.note))
+
+
+def plain_note(kappa: float | None, note: str) -> str:
+    """Below kappa 0.5 the record says so first, plainly."""
+    if kappa is None or kappa >= 0.5:
+        return note
+    return f"kappa {kappa:.2f} is below 0.5: this judge agrees with GPT-4o only weakly, answer by answer; " + note
 
 
 def lm_quality(rows: list[dict], groups: list[str], args: argparse.Namespace) -> int:
