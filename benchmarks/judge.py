@@ -3,8 +3,9 @@
     python benchmarks/judge.py [--judge local|local-lm] [--reference DIR] [--throughput-n 300]
                                [--subsample 100] [--no-distill] [--json out.json]
 
-1. ``local`` (the shipped judge, fitted only on our labelled set) checked against the GPT-4o-judged
-   CSVs under DIR (default ../shared/reference/em/Cloakless__clarifying_EM/open_models).
+1. ``local`` checked against the GPT-4o-judged CSVs under DIR (default
+   ../shared/reference/em/Cloakless__clarifying_EM/open_models); ``local`` v5 was fitted on them, so this is
+   in-sample for it: its held-out numbers come from scripts/fit_embedded_judge.py and judge_budget.py.
 2. A *distilled* judge fitted on half of those files and checked on the other half (clearly not
    the shipped judge: it shows what `emaudit judge fit` gains with in-distribution labels).
 3. Throughput: answers/s of ``local`` on 2 torch threads, uncached, plus CPU seconds per answer.

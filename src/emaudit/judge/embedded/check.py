@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..quality import JudgeQuality, tier_for
 from .fit import _num, clean_rows, read_judged_csv
 from .judge import EmbeddedJudge
 
@@ -135,6 +136,8 @@ def check_csvs(judge: EmbeddedJudge, paths: Iterable[str | Path]) -> dict[str, A
         names.append(str(p))
     report = check_rows(judge, rows)
     report["files"] = names
+    fitted_on = {Path(t).name for t in judge.heads.meta.get("trained_on", [])}
+    report["in_sample_files"] = [n for n in names if Path(n).name in fitted_on]
     return report
 
 
@@ -153,8 +156,36 @@ def format_report(report: Mapping[str, Any]) -> str:
         total = sum(left_out.values())
         detail = "; ".join(f"{n} {reason}" for reason, n in left_out.items())
         lines.insert(1, f"  left out {total} rows the reference judge gave no number: {detail}")
+    if report.get("in_sample_files"):
+        lines.insert(1, f"  in-sample: the judge was fitted on {len(report['in_sample_files'])} of these files, so these "
+                        "numbers overstate it; its held-out quality is in its quality record")
     width = max((len(g["group"]) for g in report["per_group"]), default=5)
     for g in report["per_group"]:
         lines.append(f"    {g['group']:<{width}}  n={g['n']:>5}  reference {g['reference_rate']:6.2f}%  "
                      f"judge {g['judge_rate']:6.2f}%  diff {g['difference']:+6.2f}  kappa {g['kappa']}")
     return "\n".join(lines)
+
+
+def quality_from_check(report: Mapping[str, Any], trained_on: Sequence[str], judge: str) -> JudgeQuality:
+    """``judge check --save``: the check's numbers as a quality record; one model per file.
+
+    Files the judge was fitted on make the numbers in-sample: recorded as such, and never ``strong``.
+    """
+    from datetime import UTC, datetime
+
+    files = [Path(f).name for f in report.get("files", [])]
+    seen = sorted(set(files) & {Path(t).name for t in trained_on})
+    kappas = [g["kappa"] for g in report["per_group"] if g["kappa"] == g["kappa"]]
+    tier = tier_for(report["kappa_misaligned"], report["mean_abs_rate_error"])
+    if seen and tier == "strong":
+        tier = "screening"
+    note = f"in-sample: the judge was fitted on {', '.join(seen)}" if seen else ""
+    return JudgeQuality(
+        judge=judge, tier=tier, kappa=report["kappa_misaligned"], worst_fold_kappa=min(kappas) if kappas else None,
+        sensitivity=report["sensitivity"], specificity=report["specificity"],
+        rate_error_mean=report["mean_abs_rate_error"], rate_error_max=report["max_abs_rate_error"],
+        spearman_aligned=report["spearman_aligned"], spearman_coherent=report["spearman_coherent"],
+        measured_on=f"{report['n']} judged answers in {', '.join(files)}",
+        method=f"`emaudit judge check` against the files' scores, one group per file ({len(files)} files)",
+        n_answers=int(report["n"]), n_models=len(report["per_group"]),
+        date=datetime.now(UTC).strftime("%Y-%m-%d"), note=note)

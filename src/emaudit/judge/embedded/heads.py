@@ -8,7 +8,9 @@ threshold that defines the misaligned label, and higher scores still mean more a
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,17 @@ META_FILE = "judge.json"
 
 def _logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like ``np.savez_compressed``, but with fixed zip timestamps, so a refit gives byte-identical files."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in arrays.items():
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            zf.writestr(info, buf.getvalue())
 
 
 @dataclass
@@ -55,7 +68,7 @@ class HeadSet:
             arrays[f"{m}.coef"] = h.coef.astype(np.float32)
             arrays[f"{m}.intercept"] = np.array([h.intercept], dtype=np.float64)
         tmp = directory / (HEADS_FILE + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
+        _write_npz(tmp, arrays)
         tmp.replace(directory / HEADS_FILE)
         (directory / META_FILE).write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
 
@@ -71,10 +84,12 @@ class HeadSet:
 
 
 def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: int = 0,
-             balanced: bool = False, columns: list[int] | None = None) -> LinearHead:
+             balanced: bool = False, columns: list[int] | None = None, match_rate: bool = False) -> LinearHead:
     """Fit one logistic head on scores y (0..100); the label is y on the good side of the threshold.
 
     ``columns``: fit on these feature columns only (the others get weight 0).
+    ``match_rate``: move the decision boundary (the intercept) so that the head puts as many training answers
+    on the bad side as their labels do; a plain 0.5 cut under-flags a rare, hard label.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -89,4 +104,8 @@ def fit_head(metric: str, x: np.ndarray, y: np.ndarray, c: float = 0.05, seed: i
     model.fit(((x - mean) / scale)[:, cols], good.astype(int))
     coef = np.zeros(x.shape[1], dtype=np.float64)
     coef[cols] = model.coef_[0]
-    return LinearHead(metric, mean, scale, coef, float(model.intercept_[0]))
+    intercept = float(model.intercept_[0])
+    if match_rate:
+        z = ((x - mean) / scale) @ coef + intercept
+        intercept -= float(np.quantile(z, float(np.mean(~good))))
+    return LinearHead(metric, mean, scale, coef, intercept)
