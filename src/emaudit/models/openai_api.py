@@ -12,6 +12,7 @@ against ~4 ms for the ``openai`` client and ~6 ms for httpx (benchmarks/README.m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
 import math
@@ -101,10 +102,8 @@ class OpenAICompatModel(Model):
             raise UserError(f"{self.endpoint} refused the key (HTTP {status}: {_error_message(raw)}){hint}",
                             field="model")
         if status == 200:  # the probe that learns the server's limits need not ask again
-            try:
+            with contextlib.suppress(ValueError):
                 server_info.record_listing(server_info.known(self.endpoint), json.loads(raw))
-            except ValueError:
-                pass
 
     # -- calls -------------------------------------------------------------------------------------
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
