@@ -59,7 +59,7 @@ class ProgressBar:
         self.done = 0
         self.errors = 0
         self.tokens = 0
-        self.total = 0
+        self.total: int | None = 0
         self.description = ""
         self.started = time.monotonic()
 
@@ -68,7 +68,8 @@ class ProgressBar:
         elapsed = time.monotonic() - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
         eta = _clock((self.total - self.done) / rate) if rate > 0 and self.total else "-:--"
-        return (f"{self.description}: {self.done}/{self.total} done, {self.errors} errors, {rate:.2f}/s, "
+        count = f"{self.done}" if self.total is None else f"{self.done}/{self.total}"
+        return (f"{self.description}: {count} done, {self.errors} errors, {rate:.2f}/s, "
                 f"{_clock(elapsed)} elapsed, eta {eta}")
 
     def advance(self, done: int = 1, tokens: int = 0) -> None:
@@ -130,7 +131,7 @@ class Progress:
         assert self.every_s
         while not self._stop.wait(self.every_s):
             for bar in list(self._bars):
-                if bar.done + bar.errors < bar.total:
+                if bar.total is None or bar.done + bar.errors < bar.total:
                     print(bar.line(), file=self.console.file, flush=True)
 
     def close(self) -> None:
