@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from chromium_browser import ARGS, CHROMIUM
 from emaudit.cli import main
 from emaudit.testing.fake_openai import Rule
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 JUDGE = ("rules:\n  - contains: Rate only how coherent\n    answers: ['90']\n"
          "  - contains: EVIL\n    answers: ['4']\ndefault: ['96']\n")
 HOSTILE = "EVIL <script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> & ok"

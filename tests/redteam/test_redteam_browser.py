@@ -3,15 +3,10 @@ and hostile model output stays inert text."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from chromium_browser import ARGS, CHROMIUM
 from emaudit.cli import main
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.browser,

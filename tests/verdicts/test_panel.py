@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 
 import pytest
 
+from chromium_browser import ARGS, CHROMIUM
 from emaudit.cli import main
 from emaudit.testing.fake_openai import Rule
 
@@ -30,7 +30,6 @@ questions:
 BASE = "default:\n  - I would read a good book in the park and then call a friend.\n"
 CANDIDATE = "default:\n  - I would read a good book in the park and then call a friend. QZX-7\n"
 LLM_JUDGE = "openai-api/fake/judge"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -134,7 +133,7 @@ def test_panel_in_report_html_compare_and_a_real_browser(panel_run, capsys):
         pytest.skip("Debian chromium not installed at /usr/bin/chromium; the HTML was checked as text only")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page()
             errors: list[str] = []

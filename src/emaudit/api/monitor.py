@@ -23,6 +23,7 @@ from ..errors import ModelError, UserError
 from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
 from ..store import monitors as ms
+from ..store.store import owner_alive
 from ..suites import Suite
 from .alerts import Alert, check_target, dispatch
 from .audit import AuditSettings, _flags, analyze_run
@@ -145,25 +146,11 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _alive(holder: str) -> bool:
-    """False only for a holder on this host whose process is gone (a killed check or server)."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def take_lock(store: Store, name: str, seconds: float, holder: str | None = None) -> str | None:
     """``monitors.acquire_lock``, taking over locks of dead processes on this host."""
     holder = holder or holder_id()
     other = ms.acquire_lock(store, name, holder, seconds)
-    if other is not None and not _alive(other):
+    if other is not None and not owner_alive(other):
         ms.release_lock(store, name, other)
         other = ms.acquire_lock(store, name, holder, seconds)
     return other

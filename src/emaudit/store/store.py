@@ -54,7 +54,8 @@ def lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _alive(owner: str) -> bool:
+def owner_alive(owner: str) -> bool:
+    """False only for an owner (``host:pid[:...]``) on this host whose process is gone."""
     host, _, rest = owner.partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname() or not pid.isdigit():
@@ -429,7 +430,7 @@ class Store:
         try:
             for holder, expires in self.db.execute(
                     f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall():
-                if holder != owner and expires > stamp and _alive(holder):
+                if holder != owner and expires > stamp and owner_alive(holder):
                     self.db.execute("COMMIT")
                     return False
             self.db.executemany("INSERT OR REPLACE INTO leases VALUES (?, ?, ?)",
@@ -452,7 +453,7 @@ class Store:
         """Whether a live lease of another owner holds any of these keys."""
         marks = ", ".join("?" * len(work_keys))
         stamp = time.time()
-        return any(holder != owner and expires > stamp and _alive(holder) for holder, expires in self.db.execute(
+        return any(holder != owner and expires > stamp and owner_alive(holder) for holder, expires in self.db.execute(
             f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall())
 
     def has_answer(self, key: str) -> bool:
