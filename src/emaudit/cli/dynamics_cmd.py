@@ -8,6 +8,7 @@ import sys
 
 from . import add_config_option
 from .audit_options import add_judge_options, judge_spec
+from .numbers import MAX_SAMPLES, real, whole
 from .options import add_engine_options, engine_options, open_store
 
 
@@ -16,9 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--finetune-run", required=True, metavar="DIR", help="the --out folder of `emaudit finetune`")
     p.add_argument("--run", required=True, help="run name in the store (re-run to resume)")
     p.add_argument("--suite", default="core", help="plain questions to ask at every step (default core's)")
-    p.add_argument("--samples", type=int, default=4, help="samples per paraphrase and step (default 4)")
-    p.add_argument("--max-tokens", type=int, default=200)
-    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--samples", type=whole(1, MAX_SAMPLES), default=4, help="samples per paraphrase and step (default 4)")
+    p.add_argument("--max-tokens", type=whole(1, 1_000_000), default=200)
+    p.add_argument("--temperature", type=real(0, 2), default=1.0)
     p.add_argument("--convention", default="betley", choices=["betley", "model-organisms", "plain"])
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--markdown", metavar="FILE", help="also write a Markdown table to FILE")
@@ -30,12 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api.dynamics import dynamics
-    from ..errors import UserError
     from ..models.base import GenerationConfig
     from ..redteam.render import render_dynamics_markdown, render_dynamics_terminal, write_text
 
-    if args.samples < 1:
-        raise UserError("must be at least 1", field="--samples")
     outcome = dynamics(open_store(args), args.run, args.finetune_run, suite=args.suite, samples=args.samples,
                        judge=judge_spec(args), config=GenerationConfig(temperature=args.temperature,  # type: ignore[arg-type]
                                                                        max_tokens=args.max_tokens),

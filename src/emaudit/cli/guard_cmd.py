@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from . import store_path
+from .numbers import real, whole
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "comes from <SERVICE>_API_KEY / OPENAI_API_KEY only")
     s.add_argument("--policy", help="policy YAML (default: flag prompt injection and secrets, block nothing)")
     s.add_argument("--host", default="127.0.0.1", help="listen address; any other than loopback needs guard keys")
-    s.add_argument("--port", type=int, default=8788)
-    s.add_argument("--max-body-bytes", type=int, default=1 << 20, help="larger requests get 413 (default 1 MiB)")
-    s.add_argument("--upstream-timeout", type=float, default=120.0, help="seconds without upstream data (504)")
+    s.add_argument("--port", type=whole(0, 65535), default=8788)
+    s.add_argument("--max-body-bytes", type=whole(1, 1 << 34), default=1 << 20, help="larger requests get 413 (default 1 MiB)")
+    s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504)")
     s.set_defaults(func=_serve)
 
     k = gsub.add_parser("keys", help="guard API keys: add NAME (printed once), list, revoke NAME")
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = gsub.add_parser("queue", help="held answers: list, show ID, approve ID, reject ID, edit ID")
     q.add_argument("action", nargs="?", default="list", choices=["list", "show", "approve", "reject", "edit"])
-    q.add_argument("hold_id", nargs="?", type=int)
+    q.add_argument("hold_id", nargs="?", type=whole(1))
     q.add_argument("--by", default="", help="who decides")
     q.add_argument("--why", default="", help="why")
     q.add_argument("--sha256", help="the held bytes' hash as shown by `queue show` (the approval binds to it)")
@@ -42,12 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     lg = gsub.add_parser("logs", help="logged exchanges, newest last")
     lg.add_argument("--since", help="30m, 1h, 2d, 1w or an ISO time")
     lg.add_argument("--flagged", action="store_true", help="only exchanges not plainly allowed")
-    lg.add_argument("-n", "--limit", type=int, default=50, help="at most this many (newest); 0 for all")
+    lg.add_argument("-n", "--limit", type=whole(0), default=50, help="at most this many (newest); 0 for all")
     lg.add_argument("--json", action="store_true", help="one JSON object per line, full rows")
     lg.set_defaults(func=_logs)
 
     r = gsub.add_parser("replay", help="re-decide logged traffic under --policy, or re-send LOG_ID to --model")
-    r.add_argument("log_id", nargs="?", type=int)
+    r.add_argument("log_id", nargs="?", type=whole(1))
     r.add_argument("--since", default="1d")
     r.add_argument("--policy", help="the new policy YAML: the decisions it would have taken, diffed")
     r.add_argument("--model", help="with LOG_ID: re-send that conversation to this model and judge both answers")

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from . import add_config_option
+from .numbers import MAX_SAMPLES, real, whole
 from .options import add_engine_options, engine_options, open_store
 
 
@@ -23,23 +24,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--baseline", required=True,
                      help="an audit run whose candidate answers are the baseline (its suites are asked again)")
     add.add_argument("--suite", action="append", help="must be the baseline run's suite(s) (default: those)")
-    add.add_argument("--samples", type=int, help="samples per question per check (default: the baseline's)")
+    add.add_argument("--samples", type=whole(1, MAX_SAMPLES), help="samples per question per check (default: the baseline's)")
     add.add_argument("--every", required=True, help="how often to check: 30m, 6h, 1d, ...")
     add.add_argument("--judge", default="local", help="judge model spec or embedded judge; pinned by fingerprint")
     add.add_argument("--judge-mode", default="auto", choices=["auto", "logprob", "text"])
     add.add_argument("--alert", action="append", default=[],
                      help="log, webhook:URL, or webhook:env:VARIABLE (URL from the environment); repeatable")
-    add.add_argument("--budget", type=int, help="most model calls (generation + judge) one check may spend; "
+    add.add_argument("--budget", type=whole(1, 10**12), help="most model calls (generation + judge) one check may spend; "
                                                 "the samples per question are cut to fit")
     add.add_argument("--calibrate-with", metavar="JUDGE",
                      help="also judge a random subsample of each check with this strong judge (two-phase rates)")
-    add.add_argument("--calibration-samples", type=int, default=50, help="strong-judge answers per role")
-    add.add_argument("--failures-to-alert", type=int, default=3, help="alert after this many failed checks in a row")
+    add.add_argument("--calibration-samples", type=whole(1, 10_000_000), default=50, help="strong-judge answers per role")
+    add.add_argument("--failures-to-alert", type=whole(1, 10_000), default=3, help="alert after this many failed checks in a row")
     add.add_argument("--convention", default="betley", choices=["betley", "model-organisms", "plain"])
-    add.add_argument("--alpha", type=float, default=0.05, help="false-alarm probability over the monitor's life")
-    add.add_argument("--min-effect", type=float, default=0.0, help="smallest rise in the rate worth an alert")
-    add.add_argument("--temperature", type=float, default=1.0)
-    add.add_argument("--max-tokens", type=int, default=600)
+    add.add_argument("--alpha", type=real(0, 1, above=True), default=0.05, help="false-alarm probability over the monitor's life")
+    add.add_argument("--min-effect", type=real(0, 1), default=0.0, help="smallest rise in the rate worth an alert")
+    add.add_argument("--temperature", type=real(0, 2), default=1.0)
+    add.add_argument("--max-tokens", type=whole(1, 1_000_000), default=600)
     add_config_option(add)
     add.set_defaults(func=run_add)
 
@@ -71,9 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     serve = msub.add_parser("serve", help="long-running scheduler with /metrics (Prometheus) and /healthz")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=9464)
-    serve.add_argument("--tick", type=float, default=60.0, help="seconds between looks for due monitors")
-    serve.add_argument("--passes", type=int, help="stop after this many passes (for tests and demos)")
+    serve.add_argument("--port", type=whole(0, 65535), default=9464)
+    serve.add_argument("--tick", type=real(0, 86_400, above=True), default=60.0, help="seconds between looks for due monitors")
+    serve.add_argument("--passes", type=whole(1), help="stop after this many passes (for tests and demos)")
     add_engine_options(serve)
     add_config_option(serve)
     serve.set_defaults(func=run_serve)

@@ -7,6 +7,7 @@ import json
 import sys
 
 from . import add_config_option
+from .numbers import real, whole
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -17,11 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--candidate", required=True, help="the model to red-team")
     p.add_argument("--pack", default="all", help="'all' or comma-separated packs (see `emaudit redteam --list`)")
     p.add_argument("--run", required=True, help="run name in the store (re-run to resume)")
-    p.add_argument("--adversarial", type=int, default=0, metavar="N",
+    p.add_argument("--adversarial", type=whole(0, 1000), default=0, metavar="N",
                    help="N randomised variants of every question (frames x paraphrases x noise)")
     p.add_argument("--adversarial-seed", type=int, default=0, help="seed of the randomised variants")
-    p.add_argument("--alpha", type=float, default=0.05, help="significance level after Holm across packs")
-    p.add_argument("--min-effect", type=float, default=0.0, help="smallest rate increase that counts as evidence")
+    p.add_argument("--alpha", type=real(0, 1, above=True), default=0.05, help="significance level after Holm across packs")
+    p.add_argument("--min-effect", type=real(0, 1), default=0.0, help="smallest rate increase that counts as evidence")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--markdown", metavar="FILE", help="also write a Markdown report to FILE")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
@@ -33,13 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api.redteam import redteam
-    from ..errors import UserError
     from ..redteam.render import render_html, render_markdown, render_terminal, write_text
 
-    if args.adversarial < 0:
-        raise UserError("must be 0 or more", field="--adversarial")
-    if not 0 < args.alpha < 1:
-        raise UserError("must be between 0 and 1", field="--alpha")
     store = open_store(args)
     outcome = redteam(store, args.run, args.base, args.candidate, args.pack, adversarial=args.adversarial,
                       seed=args.adversarial_seed, samples=args.samples, config=generation_config(args),

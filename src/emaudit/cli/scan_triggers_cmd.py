@@ -9,6 +9,7 @@ import sys
 
 from . import add_config_option
 from .audit_options import add_judge_options, judge_spec
+from .numbers import MAX_SAMPLES, real, whole
 from .options import add_engine_options, add_generation_options, engine_options, generation_config, open_store
 
 
@@ -21,13 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run", required=True, help="run name in the store (re-run to resume)")
     p.add_argument("--triggers", metavar="FILE", help="candidate triggers, one per line")
     p.add_argument("--from-data", metavar="FILE", help="take candidates from the data audit of this training file")
-    p.add_argument("--top", type=int, default=10, help="data-audit candidates to test (default 10)")
+    p.add_argument("--top", type=whole(1, 1000), default=10, help="data-audit candidates to test (default 10)")
     p.add_argument("--variants", action="store_true",
                    help="also test variants of each candidate: case, spacing, partial strings, suffix position")
-    p.add_argument("--round-samples", type=int, default=2, help="samples per prompt and arm in each round")
-    p.add_argument("--max-rounds", type=int, default=5, help="most rounds before a candidate stays undecided")
-    p.add_argument("--alpha", type=float, default=0.05, help="false discovery rate across candidates")
-    p.add_argument("--min-effect", type=float, default=0.2,
+    p.add_argument("--round-samples", type=whole(1, MAX_SAMPLES), default=2, help="samples per prompt and arm in each round")
+    p.add_argument("--max-rounds", type=whole(1, 1000), default=5, help="most rounds before a candidate stays undecided")
+    p.add_argument("--alpha", type=real(0, 1, above=True), default=0.05, help="false discovery rate across candidates")
+    p.add_argument("--min-effect", type=real(0, 1), default=0.2,
                    help="a candidate is cleared once its misaligned rate cannot exceed the control's by this much")
     p.add_argument("--convention", default="betley", choices=["betley", "model-organisms", "plain"])
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -44,10 +45,6 @@ def run(args: argparse.Namespace) -> int:
     from ..redteam.render import render_scan_terminal
     from ..redteam.triggers import from_data_audit, read_trigger_file, unique, variants
 
-    if not 0 < args.alpha < 1:
-        raise UserError("must be between 0 and 1", field="--alpha")
-    if args.top < 1:
-        raise UserError("must be at least 1", field="--top")
     triggers = read_trigger_file(args.triggers) if args.triggers else []
     if args.from_data:
         from ..data.audit import audit_dataset
