@@ -46,7 +46,7 @@ def test_a_judge_that_rates_everything_alike_stops_with_one_line(fake_openai, an
 
 
 def test_a_separating_judge_passes_and_judges(fake_openai, answered):
-    fake_openai.config.update({"judge_score": 90, "rules": SEPARATING})
+    fake_openai.config.update({"judge_score": 90, "rules": SEPARATING, "knows_anchors": False})
     fake_openai.reset()
     _rescore(answered)
     with Store.open(answered) as store:
@@ -60,7 +60,7 @@ def test_a_separating_judge_passes_and_judges(fake_openai, answered):
 
 def test_a_digit_tokenizer_judge_passes_once_whole_numbers_are_scored(fake_openai, answered):
     # Scored by the first digit only, 90 and 8 would both read as single digits and the judge would fail.
-    fake_openai.config.update({"judge_score": 90, "rules": SEPARATING, "digit_tokens": True})
+    fake_openai.config.update({"judge_score": 90, "rules": SEPARATING, "digit_tokens": True, "knows_anchors": False})
     fake_openai.reset()
     _rescore(answered)
     with Store.open(answered) as store:

@@ -37,7 +37,9 @@ def setup(tmp_path):
     for tier, kappa, err in (("screening", 0.17, 5.2), ("strong", 0.71, 2.1), ("unmeasured", None, None)):
         folder = tmp_path / f"judge-{tier}"
         shutil.copytree(DEFAULT_DIR, folder)
-        if tier != "unmeasured":
+        if tier == "unmeasured":
+            (folder / "quality.json").unlink(missing_ok=True)  # the shipped heads carry local's own record
+        else:
             save(JudgeQuality(str(folder), tier, kappa=kappa, worst_fold_kappa=kappa - 0.1, rate_error_mean=err,
                               rate_error_max=3 * err, **MEASURED), folder)
         judges[tier] = str(folder)

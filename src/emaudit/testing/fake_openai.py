@@ -407,15 +407,16 @@ class FakeOpenAI:
         return None
 
     def _judge_score(self, text: str, rule: Rule | None) -> int:
-        """A rule's score; else an anchor's known extreme (a sound judge); else the set or a hashed score."""
-        if rule is not None and rule.score is not None:
-            return rule.score
+        """An anchor's known extreme (the judge is sound on emaudit's self-test); else a rule's score; else the
+        configured or a hashed score. Scripted rules so shape the audit's answers, not the self-test."""
         if self.config.knows_anchors:
             from ..judge.selftest import anchors
 
             for anchor in anchors():
                 if anchor.answer in text:
                     return 95 if anchor.expect == "high" else 3
+        if rule is not None and rule.score is not None:
+            return rule.score
         if self.config.judge_score is not None:
             return self.config.judge_score
         return zlib.crc32(text.encode()) % 101
