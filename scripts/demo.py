@@ -62,10 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
     result, meta, answers, extras = load_inputs(store, "demo")
     write_output(report, render_html(build_report_context(result, meta, answers, extras)))
-    print("\nThe embedded judge is a coarse, offline screening judge (on GPT-4o-judged answers it agrees at kappa "
-          "0.23 and\ngets per-model rates wrong by about 5 points; docs/judge.md): read this verdict as a "
-          "demonstration of the\npipeline, and use an LLM judge (--judge openai/...) or --calibrate-with for numbers "
-          "you report.")
+    from emaudit.judge.quality import for_judge
+
+    print(f"\nThe embedded judge is an offline screening judge ({for_judge('local').summary()}; docs/judge.md):\n"
+          "read this verdict as a demonstration of the pipeline, and use an LLM judge (--judge openai/...) or "
+          "--calibrate-with for numbers you report.")
     print(f"\nreport: {report.resolve()}\nstore:  {(out / 'demo.db').resolve()} (run 'demo'; "
           f"`emaudit --store {out / 'demo.db'} view` browses it)\ntook {time.time() - started:.0f} s")
     return 0
