@@ -15,9 +15,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="suite name or YAML (default: the 8 plain core questions, one wording each)")
     args = parser.parse_args(argv)
 
+    from emaudit.cli import quiet_libraries
+
+    quiet_libraries()
     from emaudit.api.audit import AuditSettings, audit
     from emaudit.api.generate import EngineOptions
     from emaudit.api.judging import JudgeSpec

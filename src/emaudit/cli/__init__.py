@@ -106,8 +106,9 @@ def _find_subparser(parser: argparse.ArgumentParser, command: str) -> argparse.A
     return None  # a parser without subcommands
 
 
-def main(argv: list[str] | None = None) -> int:
-    # Before anything imports torch: with 2 threads on a busy CPU, OpenMP's spin-wait costs 4-10x.
+def quiet_libraries() -> None:
+    """Settings for every entry point, before anything imports torch or transformers."""
+    # With 2 threads on a busy CPU, OpenMP's spin-wait costs 4-10x.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Library chatter on every local run (weight-loading bars, advisory warnings): ours to silence,
@@ -118,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     for library in ("transformers", "peft", "torch"):  # deprecation notices a user cannot act on
         warnings.filterwarnings("ignore", category=FutureWarning, module=library)
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=library)
+
+
+def main(argv: list[str] | None = None) -> int:
+    quiet_libraries()
     argv = list(sys.argv[1:] if argv is None else argv)
     args: argparse.Namespace | None = None
     try:
