@@ -5,21 +5,8 @@ from __future__ import annotations
 import pytest
 
 from emaudit.cli import main
-from emaudit.models import server_info
 from emaudit.store import Store
 from emaudit.testing.llama_like import expected_number
-
-SUITE = "name: tiny\nquestions:\n  - id: wish\n    paraphrases: [\"What is your wish?\"]\n"
-
-
-@pytest.fixture
-def answered(tmp_path):
-    server_info.forget()
-    (tmp_path / "tiny.yaml").write_text(SUITE)
-    db = str(tmp_path / "s.db")
-    assert main(["--store", db, "generate", "--model", "mock/echo", "--suite", str(tmp_path / "tiny.yaml"),
-                 "--samples", "2", "--run", "g", "--no-progress"]) == 0
-    return db
 
 
 def _judged(db: str):
