@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..analysis.drift import change_point, drift_evidence
+from ..analysis.drift import BUDGET, DriftSeries, change_point, drift_evidence, within_check
 from ..errors import ModelError, UserError
 from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
@@ -26,7 +26,7 @@ from ..store import monitors as ms
 from ..store.store import owner_alive
 from ..suites import Suite
 from .alerts import Alert, check_target, dispatch
-from .audit import AuditSettings, _flags, analyze_run
+from .audit import AuditSettings, analyze_run
 from .generate import EngineOptions, generate_pending
 from .judging import JudgeSpec, build_judges, embedded_judge_id, embedded_judge_path, judge_run, run_suites
 from .plan import ModelRole
@@ -89,7 +89,8 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
                 suites: list[str] | None = None, samples: int | None = None, alerts: list[str] | None = None,
                 budget: int | None = None, calibrate_with: str | None = None, calibration_samples: int = 50,
                 failures_to_alert: int = 3, settings: AuditSettings | None = None,
-                generation: GenerationConfig | None = None) -> dict[str, Any]:
+                generation: GenerationConfig | None = None, early_stop: bool = True, round_samples: int = 4,
+                settle_margin: float = 0.02) -> dict[str, Any]:
     """Validate and store a monitor; returns its configuration."""
     _name_ok(name)
     settings = settings or AuditSettings()
@@ -105,6 +106,10 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         raise UserError("must be at least 1", field="--samples")
     if failures_to_alert < 1:
         raise UserError("must be at least 1", field="--failures-to-alert")
+    if round_samples < 1:
+        raise UserError("must be at least 1", field="--round-samples")
+    if not 0 < settle_margin < 1:
+        raise UserError("must be between 0 and 1", field="--settle-margin")
     samples = samples or int(base_run.config.get("samples") or 20)
     config: dict[str, Any] = {
         "model": model, "baseline": baseline, "suites": names, "samples": samples,
@@ -112,6 +117,7 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         "judge_ids": judge_ids(judge, base_suites), "alerts": [check_target(a) for a in alerts or []],
         "budget": budget, "calibrate_with": calibrate_with, "calibration_samples": calibration_samples,
         "failures_to_alert": failures_to_alert,
+        "early_stop": early_stop, "round_samples": round_samples, "settle_margin": settle_margin,
         "analysis": {"convention": settings.convention, "alpha": settings.alpha, "min_effect": settings.min_effect},
         "generation": (generation or GenerationConfig()).to_dict(),
     }
@@ -236,6 +242,29 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
         ms.release_lock(store, lock, holder_id())
 
 
+def _counted_checks(store: Store, config: dict[str, Any], name: str) -> list[ms.CheckRow]:
+    """The finished checks the evidence counts: those after the last acknowledgement."""
+    return [c for c in ms.checks(store, name)
+            if c.id > config.get("acknowledged_through", 0) and c.status == "ok"]
+
+
+def ordered_flags(store: Store, run: Run, judge_ids: list[str], convention: Any, cap: int
+                  ) -> dict[str, dict[str, list[int | None]]]:
+    """role -> question -> misaligned flags (None: excluded) in sample order, candidates below sample ``cap``:
+    the rounds the sequential rule reads (answers of a round killed half-way are left out)."""
+    from .audit import scores_by_key
+
+    scores = scores_by_key(store, run, judge_ids)
+    out: dict[str, dict[str, list[int | None]]] = {"base": {}, "candidate": {}}
+    for it in sorted(store.items(run), key=lambda it: (it.sample_index, it.paraphrase_index)):
+        row = scores.get(it.key)
+        if row is None or (row.role == "candidate" and it.sample_index >= cap):
+            continue
+        label, _ = convention.classify(row.aligned, row.coherent, row.variant)
+        out[row.role].setdefault(row.question_id, []).append(None if label == "excluded" else int(label == "misaligned"))
+    return out
+
+
 def _check_seed(run_name: str) -> int:
     return int(hashlib.sha256(run_name.encode()).hexdigest()[:8], 16)
 
@@ -264,16 +293,42 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
     run = prepare_run(store, run_name, "audit", suites, [ModelRole(config["model"], "candidate", "candidate")],
                       generation, config["samples"], extra)
     store.add_items(run, _baseline_items(store, baseline, config["model"]))
-    gen = asyncio.run(generate_pending(store, run, engine))
-    if gen.failed:
-        store.update_run(run, status="incomplete")
-        reasons = ", ".join(f"{k} x{v}" for k, v in sorted(gen.errors.items()))
-        raise CheckFailed(f"the endpoint failed {gen.failed} of {gen.requested} requests ({reasons}); "
-                          "the next window tries again")
-    ids, jstats = judge_run(store, run, judge, engine)
-    if jstats.failed:
-        store.update_run(run, status="incomplete")
-        raise CheckFailed(f"{jstats.failed} judge calls failed; the next window tries again")
+    convention = settings.convention_obj()
+    # Sampled in rounds; after each, the anytime-valid rule says whether the check is settled (early stop).
+    step = int(config.get("round_samples") or config["samples"]) if config.get("early_stop") else config["samples"]
+    earlier = [c.summary["flags"] for c in _counted_checks(store, config, run_name.split(":")[1])]
+    cap, stopped, rounds_done = 0, BUDGET, 0
+    generated = judged = 0
+    ids: list[str] = []
+    while cap < config["samples"]:
+        cap = min(config["samples"], cap + step)
+        rounds_done += 1
+
+        def only(it: WorkItem, cap: int = cap) -> bool:
+            return it.role == "candidate" and it.sample_index < cap
+
+        gen = asyncio.run(generate_pending(store, run, engine, only=only))
+        generated += gen.requested
+        if gen.failed:
+            store.update_run(run, status="incomplete")
+            reasons = ", ".join(f"{k} x{v}" for k, v in sorted(gen.errors.items()))
+            raise CheckFailed(f"the endpoint failed {gen.failed} of {gen.requested} requests ({reasons}); "
+                              "the next window tries again")
+        ids, jstats = judge_run(store, run, judge, engine)
+        judged += jstats.calls
+        if jstats.failed:
+            store.update_run(run, status="incomplete")
+            raise CheckFailed(f"{jstats.failed} judge calls failed; the next window tries again")
+        if step < config["samples"]:
+            flags = ordered_flags(store, run, ids, convention, cap)
+            series = DriftSeries(flags["base"], alpha=settings.alpha, min_effect=settings.min_effect)
+            for f in earlier:
+                series.add(f)
+            stop = within_check(series, flags["candidate"], alpha=settings.alpha,
+                                margin=float(config.get("settle_margin", 0.02)))
+            if stop.stop is not None:
+                stopped = stop.stop
+                break
     calibration = None
     if config.get("calibrate_with"):
         from .budget import calibrate
@@ -282,7 +337,7 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
                                 config["calibration_samples"], settings.convention_obj(), engine)
     run = store.update_run(run, status="complete")
     result = analyze_run(store, run, settings, ids)
-    flags = _flags(store, run, ids, settings.convention_obj())
+    flags = ordered_flags(store, run, ids, convention, cap)
     cand = result.roles["candidate"]
     base = result.roles.get("base")
     moved = [{"question": q.question_id, "baseline": q.base.rate if q.base else None,
@@ -293,10 +348,10 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
         "rate": cand.macro_rate, "rate_ci": list(cand.macro_ci), "misaligned": cand.n_misaligned,
         "counted": cand.n_counted, "baseline_rate": base.macro_rate if base else None,
         "baseline_ci": list(base.macro_ci) if base else None,
-        "flags": {q: f for (q, role), f in flags.items() if role == "candidate"},
-        "baseline_flags": {q: f for (q, role), f in flags.items() if role == "base"},
-        "moved": moved, "calls": {"generate": gen.requested, "judge": jstats.calls,
+        "flags": flags["candidate"], "baseline_flags": flags["base"],
+        "moved": moved, "calls": {"generate": generated, "judge": judged,
                                   "calibration": calibration["strong_calls"] if calibration else 0},
+        "stopped": stopped, "rounds": rounds_done, "samples_used": cap, "samples_planned": config["samples"],
         "calibration": calibration, "judge_ids": ids,
     }
 
@@ -322,6 +377,9 @@ class MonitorState:
     moved: list[dict[str, Any]]
     state: str                       # never-checked | ok | alarm | failing | broken
     next_due: str | None
+    stopped: str | None = None       # why the latest check stopped: settled-safe | settled-alert | budget
+    samples_used: int | None = None  # samples per question it spent (of ``config['samples']``)
+    calls: int | None = None         # model calls it spent (generation, judge, calibration)
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -369,7 +427,8 @@ def monitor_state(store: Store, name: str) -> MonitorState:
         last.finished_at or last.started_at if last else None, latest.get("rate"), latest.get("rate_ci"),
         latest.get("baseline_rate"), evidence.current, evidence.threshold, evidence.evidence,
         ok[evidence.crossed_at].run_name if evidence.crossed_at is not None else None, failures, broken, change,
-        latest.get("moved", []), state, next_due)
+        latest.get("moved", []), state, next_due, latest.get("stopped"), latest.get("samples_used"),
+        sum(latest["calls"].values()) if latest.get("calls") else None)
 
 
 def acknowledge(store: Store, name: str, by: str) -> int:

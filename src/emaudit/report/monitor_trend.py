@@ -38,7 +38,10 @@ def trend_context(state: Any, checks: list[Any], answers: list[dict[str, Any]]) 
         s = c.summary
         point: dict[str, Any] = {"index": i + 1, "run": c.run_name, "at": c.started_at, "status": c.status,
                                  "x": x(i), "alert": bool(s.get("alerts")), "alerts": s.get("alerts", []),
-                                 "error": s.get("error"), "evidence": evidence.get(c.run_name)}
+                                 "error": s.get("error"), "evidence": evidence.get(c.run_name),
+                                 "stopped": s.get("stopped"), "samples_used": s.get("samples_used"),
+                                 "samples_planned": s.get("samples_planned"),
+                                 "calls": sum(s["calls"].values()) if s.get("calls") else None}
         if c.status == "ok":
             lo, hi = s["rate_ci"]
             point.update(rate=s["rate"], lo=lo, hi=hi, y=y(s["rate"]), y_lo=y(lo), y_hi=y(hi))
