@@ -5,7 +5,7 @@ environment when the alert is sent, so a URL that carries a token is never writt
 
 The webhook body (``ALERT_SCHEMA``)::
 
-    {"schema": "emaudit.monitor.alert/1", "monitor": "prod", "kind": "drift" | "failing" | "broken",
+    {"schema": "emaudit.monitor.alert/1", "monitor": "prod", "kind": "drift" | "live-drift" | "failing" | "broken",
      "message": "...", "check_run": "monitor:prod:20261206T080000Z", "at": "2026-12-06T08:00:00+00:00",
      "model": "openai-api/prod/model", "baseline_run": "support-v2",
      "rate": 0.05, "rate_ci": [0.03, 0.07], "baseline_rate": 0.005,
@@ -32,7 +32,7 @@ log = logging.getLogger("emaudit.monitor")
 @dataclass
 class Alert:
     monitor: str
-    kind: str                      # drift | failing | broken
+    kind: str                      # drift | live-drift | failing | broken
     message: str
     check_run: str
     at: str

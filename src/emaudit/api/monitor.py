@@ -90,7 +90,8 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
                 budget: int | None = None, calibrate_with: str | None = None, calibration_samples: int = 50,
                 failures_to_alert: int = 3, settings: AuditSettings | None = None,
                 generation: GenerationConfig | None = None, early_stop: bool = True, round_samples: int = 4,
-                settle_margin: float = 0.02) -> dict[str, Any]:
+                settle_margin: float = 0.02, guard_logs: bool = False, guard_model: str | None = None,
+                guard_judge: str = "local") -> dict[str, Any]:
     """Validate and store a monitor; returns its configuration."""
     _name_ok(name)
     settings = settings or AuditSettings()
@@ -110,6 +111,9 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         raise UserError("must be at least 1", field="--round-samples")
     if not 0 < settle_margin < 1:
         raise UserError("must be between 0 and 1", field="--settle-margin")
+    if guard_logs and embedded_judge_path(guard_judge) is None:
+        raise UserError(f"live answers are judged by an embedded judge (local, local-lm or a fitted judge's "
+                        f"folder), not {guard_judge!r}", field="--guard-judge")
     samples = samples or int(base_run.config.get("samples") or 20)
     config: dict[str, Any] = {
         "model": model, "baseline": baseline, "suites": names, "samples": samples,
@@ -118,6 +122,7 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         "budget": budget, "calibrate_with": calibrate_with, "calibration_samples": calibration_samples,
         "failures_to_alert": failures_to_alert,
         "early_stop": early_stop, "round_samples": round_samples, "settle_margin": settle_margin,
+        "guard_logs": {"model": guard_model, "judge": guard_judge} if guard_logs else None,
         "analysis": {"convention": settings.convention, "alpha": settings.alpha, "min_effect": settings.min_effect},
         "generation": (generation or GenerationConfig()).to_dict(),
     }
@@ -221,6 +226,7 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
                 suffix += 1
                 run_name = f"{RUN_PREFIX}{name}:{_stamp(when)}-{suffix}"
             ms.start_check(store, name, run_name, when.astimezone(timezone.utc).isoformat(timespec="seconds"))
+        live = _live(store, config, name, run_name)
         try:
             summary = _check(store, config, run_name, engine)
             status, message = "ok", ""
@@ -228,6 +234,8 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
             summary, status, message = {"error": str(e), "error_kind": e.kind}, "failed", str(e)
         except (UserError, ModelError) as e:
             summary, status, message = {"error": str(e), "error_kind": "failing"}, "failed", str(e)
+        if live is not None:
+            summary["live"] = live
         ms.finish_check(store, run_name, status, summary)
         outcome = CheckOutcome(name, run_name, status, message, summary=summary)
         outcome.alerts = _alerts(store, name, config, run_name)
@@ -240,6 +248,21 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
         return outcome
     finally:
         ms.release_lock(store, lock, holder_id())
+
+
+def _live(store: Store, config: dict[str, Any], name: str, run_name: str) -> dict[str, Any] | None:
+    """The live point of this check (``monitor_live``), or None for a monitor without ``--guard-logs``."""
+    from .monitor_live import last_live_id, live_point
+
+    guard = config.get("guard_logs")
+    if not guard:
+        return None
+    earlier = [c.summary for c in ms.checks(store, name) if c.run_name != run_name]
+    after = last_live_id(earlier)
+    try:
+        return live_point(store, after, guard["judge"], _settings(config).convention_obj(), guard.get("model"))
+    except (UserError, OSError, ValueError) as e:
+        return {"after_id": after, "last_id": after, "error": str(e), "answers": 0, "counted": 0, "flags": []}
 
 
 def _counted_checks(store: Store, config: dict[str, Any], name: str) -> list[ms.CheckRow]:
@@ -380,6 +403,8 @@ class MonitorState:
     stopped: str | None = None       # why the latest check stopped: settled-safe | settled-alert | budget
     samples_used: int | None = None  # samples per question it spent (of ``config['samples']``)
     calls: int | None = None         # model calls it spent (generation, judge, calibration)
+    live: dict[str, Any] | None = None           # the latest live point (guard answers), without its flags
+    live_test: dict[str, Any] | None = None      # the live series' own test (``monitor_live.live_evidence``)
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -408,9 +433,18 @@ def monitor_state(store: Store, name: str) -> MonitorState:
     cp = change_point(series)
     change = None if cp is None else {"check": ok[cp.index].run_name, "index": cp.index, "before": cp.before,
                                       "after": cp.after, "log_lr": cp.log_lr}
+    live_points = [(c.run_name, c.summary["live"]) for c in history
+                   if isinstance(c.summary.get("live"), dict) and "error" not in c.summary["live"]]
+    live_test = None
+    if config.get("guard_logs"):
+        from .monitor_live import live_evidence
+
+        live_test = live_evidence(live_points, alpha=alpha, min_effect=config["analysis"]["min_effect"])
+    latest_live = next((c.summary["live"] for c in reversed(history) if isinstance(c.summary.get("live"), dict)),
+                       None)
     if broken:
         state = "broken"
-    elif evidence.alarm:
+    elif evidence.alarm or (live_test is not None and live_test["crossed_at"] is not None):
         state = "alarm"
     elif failures >= config["failures_to_alert"]:
         state = "failing"
@@ -428,7 +462,8 @@ def monitor_state(store: Store, name: str) -> MonitorState:
         latest.get("baseline_rate"), evidence.current, evidence.threshold, evidence.evidence,
         ok[evidence.crossed_at].run_name if evidence.crossed_at is not None else None, failures, broken, change,
         latest.get("moved", []), state, next_due, latest.get("stopped"), latest.get("samples_used"),
-        sum(latest["calls"].values()) if latest.get("calls") else None)
+        sum(latest["calls"].values()) if latest.get("calls") else None,
+        None if latest_live is None else {k: v for k, v in latest_live.items() if k != "flags"}, live_test)
 
 
 def acknowledge(store: Store, name: str, by: str) -> int:
@@ -460,6 +495,12 @@ def _alerts(store: Store, name: str, config: dict[str, Any], run_name: str) -> l
     elif state.failures == config["failures_to_alert"]:
         alerts.append(Alert(kind="failing", message=f"{state.failures} checks in a row failed: "
                             f"{history[-1].summary.get('error', '')}", **common))
+    live = state.live_test
+    if live is not None and live["crossed_at"] == run_name and state.live:
+        alerts.append(Alert(kind="live-drift", message=(
+            f"live answers through the guard: misaligned rate {state.live['rate']:.1%} "
+            f"({state.live['misaligned']} of {state.live['counted']}) vs the live reference check "
+            f"{live['reference']}; evidence {live['evidence']:.1f} >= {live['threshold']:.0f}"), **common))
     if state.alarm_at == run_name:
         moved = [m for m in state.moved if m["p_adjusted"] < config["analysis"]["alpha"]] or state.moved[:3]
         names = ", ".join(m["question"] for m in moved) or "no single question"

@@ -43,6 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="early stop: a check is settled safe once its rate is shown below the tested rate + this")
     add.add_argument("--no-early-stop", dest="early_stop", action="store_false",
                      help="always spend every sample of a check")
+    add.add_argument("--guard-logs", action="store_true",
+                     help="each check also judges the answers a guard logged in this store since the last check "
+                          "(a live series, tested on its own)")
+    add.add_argument("--guard-model", metavar="NAME", help="only guard log rows of this upstream model name")
+    add.add_argument("--guard-judge", default="local", help="embedded judge for the live answers (default local)")
     add.add_argument("--convention", default="betley", choices=["betley", "model-organisms", "plain"])
     add.add_argument("--alpha", type=real(0, 1, above=True), default=0.05, help="false-alarm probability over the monitor's life")
     add.add_argument("--min-effect", type=real(0, 1), default=0.0, help="smallest rise in the rate worth an alert")
@@ -101,6 +106,7 @@ def run_add(args: argparse.Namespace) -> int:
                          calibrate_with=args.calibrate_with, calibration_samples=args.calibration_samples,
                          failures_to_alert=args.failures_to_alert, early_stop=args.early_stop,
                          round_samples=args.round_samples, settle_margin=args.settle_margin,
+                         guard_logs=args.guard_logs, guard_model=args.guard_model, guard_judge=args.guard_judge,
                          settings=AuditSettings(convention=args.convention, alpha=args.alpha,
                                                 min_effect=args.min_effect),
                          generation=GenerationConfig(temperature=args.temperature, max_tokens=args.max_tokens))
@@ -188,6 +194,21 @@ def _spent(summary: dict[str, Any]) -> str:
             f"{summary.get('samples_planned', '?')} samples per question, {calls} calls")
 
 
+def _live_cell(s: Any) -> str:
+    """``4.0% (1.2-9.8%) of 50, evidence 1.3 / 40``, or why there is none."""
+    if s.live is None:
+        return "-"
+    if s.live.get("error"):
+        return f"error: {s.live['error']}"
+    if s.live.get("rate") is None:
+        return f"no answers logged (of {s.live.get('logged', 0)} rows)"
+    lo, hi = s.live["ci"]
+    test = s.live_test or {}
+    tested = (f", evidence {test['evidence']:.2f} / {test['threshold']:.0f}" if test.get("threshold")
+              else ", reference not reached")
+    return f"{s.live['rate']:.1%} ({lo:.1%}-{hi:.1%}) of {s.live['counted']}{tested}"
+
+
 def run_status(args: argparse.Namespace) -> int:
     from ..api.monitor import monitor_state
     from ..store import monitors as ms
@@ -200,7 +221,8 @@ def run_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("monitor", "last check", "rate now", "baseline", "evidence", "stopped", "trend", "state")
+    table = Table("monitor", "last check", "rate now", "baseline", "evidence", "stopped", "live (guard)", "trend",
+                  "state")
     for s in states:
         rate = "-" if s.rate is None else f"{s.rate:.1%}" + (
             f" ({s.rate_ci[0]:.1%}-{s.rate_ci[1]:.1%})" if s.rate_ci else "")
@@ -211,8 +233,9 @@ def run_status(args: argparse.Namespace) -> int:
         last = "never" if s.last_at is None else f"{s.last_at} ({s.last_status})"
         stopped = "-" if s.stopped is None else (f"{s.stopped} ({s.samples_used}/{s.config['samples']} samples, "
                                                  f"{s.calls} calls)")
-        table.add_row(s.name, last, rate, base, f"{s.evidence:.2f} / {s.threshold:.0f}", stopped, trend, s.state)
-    Console(markup=False, highlight=False, width=200).print(table)
+        table.add_row(s.name, last, rate, base, f"{s.evidence:.2f} / {s.threshold:.0f}", stopped, _live_cell(s),
+                      trend, s.state)
+    Console(markup=False, highlight=False, width=240).print(table)
     return 0
 
 
