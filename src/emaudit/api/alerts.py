@@ -10,7 +10,8 @@ The webhook body (``ALERT_SCHEMA``)::
      "model": "openai-api/prod/model", "baseline_run": "support-v2",
      "rate": 0.05, "rate_ci": [0.03, 0.07], "baseline_rate": 0.005,
      "evidence": 57.1, "threshold": 40.0, "moved": [{"question": "q1", "baseline": 0.0, "now": 0.2,
-     "difference": 0.2, "p_adjusted": 0.01}], "failures": 0}
+     "difference": 0.2, "p_adjusted": 0.01}], "failures": 0,
+     "responses": [{"id": "3f2a9c1b7e04", "action": "hold-all" | "policy" | "route", "target": null}]}
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Alert:
     threshold: float | None = None
     moved: list[dict[str, Any]] = field(default_factory=list)
     failures: int = 0
+    responses: list[dict[str, Any]] = field(default_factory=list)  # what the guard was told to do
 
     def body(self) -> dict[str, Any]:
         return {"schema": ALERT_SCHEMA, **asdict(self)}

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import re
 import socket
+import sqlite3
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -91,7 +94,7 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
                 failures_to_alert: int = 3, settings: AuditSettings | None = None,
                 generation: GenerationConfig | None = None, early_stop: bool = True, round_samples: int = 4,
                 settle_margin: float = 0.02, guard_logs: bool = False, guard_model: str | None = None,
-                guard_judge: str = "local") -> dict[str, Any]:
+                guard_judge: str = "local", responses: list[str] | None = None) -> dict[str, Any]:
     """Validate and store a monitor; returns its configuration."""
     _name_ok(name)
     settings = settings or AuditSettings()
@@ -115,6 +118,16 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         raise UserError(f"live answers are judged by an embedded judge (local, local-lm or a fitted judge's "
                         f"folder), not {guard_judge!r}", field="--guard-judge")
     samples = samples or int(base_run.config.get("samples") or 20)
+    from ..guard.overrides import parse_response
+
+    responding = [parse_response(r) for r in responses or []]
+    for r in responding:  # route: the last audited model, the one the baseline's answers came from
+        if r["action"] == "route" and r["target"] is None:
+            r["target"] = _baseline_items(store, base_run, model)[0].model_spec
+            if r["target"] == model:
+                raise UserError(f"the baseline's audited model is the monitored endpoint itself ({model}); name "
+                                "the model to route to: --respond route:SPEC", field="--respond")
+            parse_response(f"route:{r['target']}")
     config: dict[str, Any] = {
         "model": model, "baseline": baseline, "suites": names, "samples": samples,
         "every": every, "every_s": parse_every(every), "judge": judge.model, "judge_mode": judge.mode,
@@ -123,6 +136,7 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         "failures_to_alert": failures_to_alert,
         "early_stop": early_stop, "round_samples": round_samples, "settle_margin": settle_margin,
         "guard_logs": {"model": guard_model, "judge": guard_judge} if guard_logs else None,
+        "responses": responding,
         "analysis": {"convention": settings.convention, "alpha": settings.alpha, "min_effect": settings.min_effect},
         "generation": (generation or GenerationConfig()).to_dict(),
     }
@@ -239,15 +253,52 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
         ms.finish_check(store, run_name, status, summary)
         outcome = CheckOutcome(name, run_name, status, message, summary=summary)
         outcome.alerts = _alerts(store, name, config, run_name)
+        responded = respond(store, name, config, outcome.alerts)
         for alert in outcome.alerts:
             outcome.delivery_problems += dispatch(alert, config["alerts"])
         if outcome.alerts:
             summary = {**summary, "alerts": [a.kind for a in outcome.alerts],
-                       "delivery_problems": outcome.delivery_problems}
+                       "delivery_problems": outcome.delivery_problems, "responses": responded}
             ms.finish_check(store, run_name, status, summary)
         return outcome
     finally:
         ms.release_lock(store, lock, holder_id())
+
+
+RESPOND_ON = ("drift", "live-drift")
+OVERRIDE_SOURCE = "monitor:"
+
+
+def respond(store: Store, name: str, config: dict[str, Any], alerts: list[Alert]) -> list[dict[str, Any]]:
+    """On a drift alert, write the monitor's configured responses as guard overrides (kept once while active);
+    each is logged and added to the alerts' bodies."""
+    from ..guard import overrides
+
+    drift = [a for a in alerts if a.kind in RESPOND_ON]
+    if not drift or not config.get("responses"):
+        return []
+    done = []
+    for r in config["responses"]:
+        override_id, new = overrides.add(store.db, OVERRIDE_SOURCE + name, r["action"], r["target"],
+                                         f"[{drift[0].kind}] {drift[0].message}"[:500])
+        done.append({"id": override_id, "action": r["action"], "target": r["target"], "new": new})
+        what = r["action"] + (f" {r['target']}" if r["target"] else "")
+        line = (f"emaudit monitor RESPONSE {name}: guard override {override_id} {what} "
+                f"{'set' if new else 'still active'} (undo: emaudit monitor ack {name} --undo --why ...)")
+        print(line, file=sys.stderr, flush=True)
+        logging.getLogger("emaudit.monitor").warning(line)
+    for a in drift:
+        a.responses = done
+    return done
+
+
+def active_responses(store: Store, name: str) -> list[dict[str, Any]]:
+    from ..guard import overrides
+
+    try:
+        return overrides.rows(store.db, source=OVERRIDE_SOURCE + name)
+    except sqlite3.Error:
+        return []
 
 
 def _live(store: Store, config: dict[str, Any], name: str, run_name: str) -> dict[str, Any] | None:
@@ -405,6 +456,7 @@ class MonitorState:
     calls: int | None = None         # model calls it spent (generation, judge, calibration)
     live: dict[str, Any] | None = None           # the latest live point (guard answers), without its flags
     live_test: dict[str, Any] | None = None      # the live series' own test (``monitor_live.live_evidence``)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # active guard overrides it set
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -463,7 +515,16 @@ def monitor_state(store: Store, name: str) -> MonitorState:
         ok[evidence.crossed_at].run_name if evidence.crossed_at is not None else None, failures, broken, change,
         latest.get("moved", []), state, next_due, latest.get("stopped"), latest.get("samples_used"),
         sum(latest["calls"].values()) if latest.get("calls") else None,
-        None if latest_live is None else {k: v for k, v in latest_live.items() if k != "flags"}, live_test)
+        None if latest_live is None else {k: v for k, v in latest_live.items() if k != "flags"}, live_test,
+        active_responses(store, name))
+
+
+def undo_responses(store: Store, name: str, by: str, why: str) -> list[dict[str, Any]]:
+    """A person undoes the guard overrides this monitor set (the guard returns to its own policy)."""
+    from ..guard import overrides
+
+    ms.monitor_config(store, name)
+    return overrides.clear(store.db, by=by, why=why, source=OVERRIDE_SOURCE + name)
 
 
 def acknowledge(store: Store, name: str, by: str) -> int:

@@ -48,6 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "(a live series, tested on its own)")
     add.add_argument("--guard-model", metavar="NAME", help="only guard log rows of this upstream model name")
     add.add_argument("--guard-judge", default="local", help="embedded judge for the live answers (default local)")
+    add.add_argument("--respond", action="append", default=[], metavar="ACTION",
+                     help="on a drift alert, act on the guard in front of the endpoint: policy:STRICT.yaml, "
+                          "hold-all, route:SPEC or route (the baseline's model); repeatable; undone only by "
+                          "`monitor ack NAME --undo` or `guard override clear`")
     add.add_argument("--convention", default="betley", choices=["betley", "model-organisms", "plain"])
     add.add_argument("--alpha", type=real(0, 1, above=True), default=0.05, help="false-alarm probability over the monitor's life")
     add.add_argument("--min-effect", type=real(0, 1), default=0.0, help="smallest rise in the rate worth an alert")
@@ -80,6 +84,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ack = msub.add_parser("ack", help="a person cleared an alarm: the evidence starts again from the next check")
     ack.add_argument("name")
     ack.add_argument("--by", default=os.environ.get("USER", "unknown"), help="who acknowledges (default $USER)")
+    ack.add_argument("--undo", action="store_true",
+                     help="also undo the guard overrides this monitor's alerts set (needs --why)")
+    ack.add_argument("--why", default="", help="why (recorded with --undo)")
     ack.set_defaults(func=run_ack)
 
     serve = msub.add_parser("serve", help="long-running scheduler with /metrics (Prometheus) and /healthz")
@@ -107,6 +114,7 @@ def run_add(args: argparse.Namespace) -> int:
                          failures_to_alert=args.failures_to_alert, early_stop=args.early_stop,
                          round_samples=args.round_samples, settle_margin=args.settle_margin,
                          guard_logs=args.guard_logs, guard_model=args.guard_model, guard_judge=args.guard_judge,
+                         responses=args.respond,
                          settings=AuditSettings(convention=args.convention, alpha=args.alpha,
                                                 min_effect=args.min_effect),
                          generation=GenerationConfig(temperature=args.temperature, max_tokens=args.max_tokens))
@@ -150,6 +158,15 @@ def run_ack(args: argparse.Namespace) -> int:
     from ..api.monitor import acknowledge
 
     store = open_store(args)
+    if args.undo:
+        from ..api.monitor import undo_responses
+
+        undone = undo_responses(store, args.name, args.by, args.why)
+        for r in undone:
+            print(f"guard override {r['id']} ({r['action']}{' ' + r['target'] if r['target'] else ''}) undone by "
+                  f"{args.by}: {args.why}")
+        if not undone:
+            print(f"monitor {args.name!r} has no active guard overrides")
     last = acknowledge(store, args.name, args.by)
     print(f"monitor {args.name!r}: acknowledged by {args.by} through check #{last}; the evidence starts again "
           "from the next check")
@@ -222,7 +239,7 @@ def run_status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table("monitor", "last check", "rate now", "baseline", "evidence", "stopped", "live (guard)", "trend",
-                  "state")
+                  "state", "guard overrides")
     for s in states:
         rate = "-" if s.rate is None else f"{s.rate:.1%}" + (
             f" ({s.rate_ci[0]:.1%}-{s.rate_ci[1]:.1%})" if s.rate_ci else "")
@@ -233,9 +250,11 @@ def run_status(args: argparse.Namespace) -> int:
         last = "never" if s.last_at is None else f"{s.last_at} ({s.last_status})"
         stopped = "-" if s.stopped is None else (f"{s.stopped} ({s.samples_used}/{s.config['samples']} samples, "
                                                  f"{s.calls} calls)")
+        overrides = ", ".join(f"{r['action']}{' ' + r['target'] if r['target'] else ''} ({r['id']})"
+                              for r in s.responses) or "-"
         table.add_row(s.name, last, rate, base, f"{s.evidence:.2f} / {s.threshold:.0f}", stopped, _live_cell(s),
-                      trend, s.state)
-    Console(markup=False, highlight=False, width=240).print(table)
+                      trend, s.state, overrides)
+    Console(markup=False, highlight=False, width=280).print(table)
     return 0
 
 
