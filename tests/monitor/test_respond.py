@@ -123,6 +123,11 @@ def test_guard_override_clear_needs_who_and_why_and_bad_responses_exit_2(world, 
     with Store.open(world["db"]) as store:
         hold_id, new = overrides.add(store.db, "monitor:prod", "hold-all", None, "[drift] test")
         assert new and overrides.add(store.db, "monitor:prod", "hold-all", None, "again") == (hold_id, False)
+    assert main(["--store", world["db"], "monitor", "add", "prod", "--model", "openai-api/fake/prod", "--baseline",
+                 "support-v2", "--every", "1h", "--judge", world["judge"]]) == 0
+    capsys.readouterr()
+    assert main(["--store", world["db"], "monitor", "rm", "prod"]) == 0
+    assert f"its guard override {hold_id} (hold-all) stays active" in capsys.readouterr().out
     assert main(["--store", world["db"], "guard", "override", "clear", "--by", "oncall"]) == 2
     assert "--why" in capsys.readouterr().err
     assert main(["--store", world["db"], "guard", "override", "clear", "nope", "--by", "a", "--why", "b"]) == 2

@@ -151,6 +151,11 @@ def run_rm(args: argparse.Namespace) -> int:
     store = open_store(args)
     ms.delete_monitor(store, args.name)
     print(f"removed monitor {args.name!r}; its check runs stay in the store")
+    from ..api.monitor import active_responses
+
+    for r in active_responses(store, args.name):
+        print(f"its guard override {r['id']} ({r['action']}) stays active: emaudit guard override clear {r['id']} "
+              "--by WHO --why WHY")
     return 0
 
 
