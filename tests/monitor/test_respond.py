@@ -73,6 +73,11 @@ def test_alert_acts_on_the_running_guard_until_a_person_undoes_it(world, running
     assert main(["--store", world["db"], "monitor", "status", "--json"]) == 0
     [response] = json.loads(capsys.readouterr().out)[0]["responses"]
     assert response["action"] == action and response["source"] == "monitor:prod"
+    from emaudit.api.monitor_serve import metrics_text
+    from emaudit.store import Store
+
+    with Store.open(world["db"]) as store:
+        assert 'emaudit_monitor_guard_overrides{monitor="prod"} 1.0' in metrics_text(store).decode()
 
     # the running guard picks the override up within a second or two, without a restart
     if action == "policy":

@@ -43,6 +43,8 @@ GAUGES = [  # (name, help, MonitorState -> value or None)
      lambda s: float(s.live.get("counted", 0)) if s.live else None),
     ("emaudit_monitor_live_evidence", "anytime-valid evidence of a rise of the live rate over its reference",
      lambda s: s.live_test["evidence"] if s.live_test and s.live_test.get("threshold") else None),
+    ("emaudit_monitor_guard_overrides", "guard overrides this monitor's alerts set that no person has cleared",
+     lambda s: float(len(s.responses))),
     ("emaudit_monitor_last_check_timestamp_seconds", "when the latest check finished (Unix time)",
      lambda s: datetime.fromisoformat(s.last_at).timestamp() if s.last_at else None),
 ]
