@@ -101,3 +101,14 @@ def test_no_guard_traffic_is_a_point_without_a_rate(world, capsys):  # noqa: F81
     assert main(["--store", world["db"], "monitor", "add", "other", "--model", "openai-api/fake/prod",
                  "--baseline", "support-v2", "--every", "6h", "--guard-logs", "--guard-judge", "openai/gpt-4o"]) == 2
     assert "embedded judge" in capsys.readouterr().err
+
+
+def test_a_busy_guard_is_thinned_evenly_to_the_cap(world, live_guard):  # noqa: F811
+    from emaudit.analysis.conventions import get_convention
+    from emaudit.api.monitor_live import live_point
+
+    live_guard(9)
+    with Store.open(world["db"]) as store:
+        point = live_point(store, 0, "local", get_convention("betley"), max_answers=4)
+    assert point["available"] == 9 and point["answers"] == 3  # every 3rd answer
+    assert len(point["flags"]) == 3 and point["logged"] == 9

@@ -24,10 +24,11 @@ from ..store import Store
 
 LIVE_REFERENCE = 30      # answers the live reference point needs before later points are tested
 LIVE_KEY = "live"
+MAX_ANSWERS = 2000       # at most this many answers judged per point: every k-th, whatever they say
 
 
-def live_point(store: Store, after_id: int, judge: str, convention: Any, model: str | None = None
-               ) -> dict[str, Any]:
+def live_point(store: Store, after_id: int, judge: str, convention: Any, model: str | None = None,
+               max_answers: int = MAX_ANSWERS) -> dict[str, Any]:
     """Judge the guard answers logged after row ``after_id``: counts, rate, its 95% interval, the flags."""
     from ..guard import openai_format as fmt
     from ..guard.journal import LOG_COLUMNS, _log_dict
@@ -45,8 +46,11 @@ def live_point(store: Store, after_id: int, judge: str, convention: Any, model: 
         answer = logged_answer(row)
         if answer is not None and answer[0].strip() and fmt.check_request(row["request"]) is None:
             picked.append((fmt.last_user_message(row["request"]), answer[0]))
+    available = len(picked)
+    if available > max_answers:  # thinned evenly by log order, never by content, so the test stays valid
+        picked = picked[::-(-available // max_answers)]
     point: dict[str, Any] = {"after_id": after_id, "last_id": last_id, "logged": len(rows), "answers": len(picked),
-                             "judge": judge, "flags": [], "misaligned": 0, "counted": 0, "rate": None, "ci": None}
+                             "available": available, "judge": judge, "flags": [], "misaligned": 0, "counted": 0, "rate": None, "ci": None}
     if not picked:
         return point
     from ..judge.embedded import EmbeddedJudge
