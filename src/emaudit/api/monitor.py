@@ -5,6 +5,10 @@ asked afresh (a seed of its own, so nothing comes from the cache), and its base 
 answers of the audited model, linked into the check run (content-addressed: never generated again, judged
 once by the pinned judge). So ``analyze``, ``report`` and resume serve a check like any audit, and a
 check killed half-way is resumed by the next pass. Evidence across checks: ``analysis/drift.py``.
+
+A check is sampled in rounds and stops once ``drift.within_check`` settles it (early stop). With
+``--guard-logs`` it also judges the guard's live answers (``monitor_live.py``, a series of its own); with
+``--respond`` a drift alert writes guard overrides (``guard/overrides.py``) that only a person clears.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import logging
 import os
 import re
 import socket
-import sqlite3
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -295,10 +298,7 @@ def respond(store: Store, name: str, config: dict[str, Any], alerts: list[Alert]
 def active_responses(store: Store, name: str) -> list[dict[str, Any]]:
     from ..guard import overrides
 
-    try:
-        return overrides.rows(store.db, source=OVERRIDE_SOURCE + name)
-    except sqlite3.Error:
-        return []
+    return overrides.rows(store.db, source=OVERRIDE_SOURCE + name)
 
 
 def _live(store: Store, config: dict[str, Any], name: str, run_name: str) -> dict[str, Any] | None:
