@@ -112,3 +112,33 @@ def test_a_busy_guard_is_thinned_evenly_to_the_cap(world, live_guard):  # noqa: 
         point = live_point(store, 0, "local", get_convention("betley"), max_answers=4)
     assert point["available"] == 9 and point["answers"] == 3  # every 3rd answer
     assert len(point["flags"]) == 3 and point["logged"] == 9
+
+
+@pytest.mark.browser
+def test_live_points_in_the_trend_report_in_the_browser(world, live_guard, capsys, tmp_path):  # noqa: F811
+    from chromium_browser import CHROMIUM, launched
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed at /usr/bin/chromium")
+    assert main(["--store", world["db"], "monitor", "add", "prod", "--model", "openai-api/fake/prod",
+                 "--baseline", "support-v2", "--every", "6h", "--judge", world["judge"], "--guard-logs"]) == 0
+    live_guard(30)
+    assert _check(world, capsys)[0] == 0
+    world["server"].config.rules = [Rule(contains="tomatoes", model="prod", answer=BAD)]
+    live_guard(10, start=100)
+    assert _check(world, capsys)[0] == 1
+    out = tmp_path / "trend.html"
+    assert main(["--store", world["db"], "report", "monitor:prod", "--out", str(out)]) == 0
+    with launched() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(out.as_uri())
+        squares = page.locator("#trend rect.live")
+        assert squares.count() == 2
+        ys = [float(squares.nth(i).get_attribute("y")) for i in range(2)]
+        assert ys[1] < ys[0]  # the misaligned live point sits higher (SVG y grows downwards)
+        assert "crossed at" in page.locator("#live-test").inner_text()
+        assert page.locator("#checks td.live-cell").nth(1).inner_text() == "100.0% of 10"
+        assert page.locator("#state .verdict-label").inner_text() == "alarm"
+        assert errors == []
