@@ -184,13 +184,33 @@ class Overrides:
             self._policies[stamp] = CompiledPolicy(policy, version)
         return self._policies[stamp]
 
+    # The pieces, for a guard whose policy selection differs (e.g. per route): refresh once, then ask each.
+    def active(self) -> bool:
+        """Whether any override is active now (reads the table when the cache is stale)."""
+        self._refresh()
+        return bool(self._ids)
+
+    def policy(self, default: Any) -> Any:
+        """The compiled policy to select from: the override's stricter one, else ``default``."""
+        return (self._active.get("policy") if self._ids else None) or default
+
+    def input_filters(self) -> list[Any]:
+        """Filters to run before the policy's input filters (each records its override; hold-all holds)."""
+        return list(self._active["markers"]) if self._ids else []
+
+    def upstream(self) -> tuple[str, str, str | None] | None:
+        """(base URL, model, key) to route to, or None."""
+        return self._active.get("upstream") if self._ids else None
+
+    def version(self, version: str) -> str:
+        """The policy version a log row records: ``<version>+override:<actions>`` while overridden."""
+        return f"{version}+override:{','.join(self._active['labels'])}" if self._ids else version
+
     def for_request(self, policy: Any, key_name: str) -> Selection:
         """The filters, stream mode and upstream for one request: ``policy.for_key`` unless overridden."""
-        self._refresh()
-        if not self._ids:
+        if not self.active():
             inp, out, mode = policy.for_key(key_name)
             return Selection(inp, out, mode)
-        chosen = self._active["policy"] or policy
+        chosen = self.policy(policy)
         inp, out, mode = chosen.for_key(key_name)
-        return Selection([*self._active["markers"], *inp], out, mode, self._active["upstream"],
-                         f"{chosen.version}+override:{','.join(self._active['labels'])}")
+        return Selection([*self.input_filters(), *inp], out, mode, self.upstream(), self.version(chosen.version))
