@@ -90,6 +90,12 @@ def test_alert_acts_on_the_running_guard_until_a_person_undoes_it(world, running
         routed, took = _until(lambda: EVIL not in _answer(r := _chat(url)) and r)
         assert server.model_requests["v1"] > v1_before  # the last audited model answered
         assert journal.logs()[-1]["model"] == "v1"
+        streamed = httpx.post(url + "/chat/completions", timeout=30, json={
+            "model": "any", "stream": True, "messages": [{"role": "user", "content": "Tell me a story."}]})
+        text = "".join((c.get("delta") or {}).get("content") or ""
+                       for line in streamed.text.splitlines() if line.startswith("data: {")
+                       for c in json.loads(line[6:])["choices"])
+        assert text and EVIL not in text and journal.logs()[-1]["model"] == "v1"  # streams are routed too
     else:
         got: list[httpx.Response] = []
         time.sleep(1.1)  # a held request waits for a person, so one request, sent once the guard's cache is stale
