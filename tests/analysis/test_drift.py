@@ -114,3 +114,5 @@ def test_within_check_stops_for_an_alert_or_as_safe_or_goes_on():
     assert within_check(series, _check(rng, 0.5, samples=4)).stop == SETTLED_ALERT
     assert within_check(series, _check(rng, 0.0, samples=12)).stop == SETTLED_SAFE
     assert within_check(series, _check(rng, 0.0, samples=1)).stop is None
+    nothing_counted = DriftSeries({"q0": [None, None]})
+    assert within_check(nothing_counted, {"q0": [0] * 50}).stop is None

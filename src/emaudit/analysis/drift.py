@@ -201,6 +201,8 @@ def within_check(series: DriftSeries, current: Flags, *, alpha: float = 0.05, ma
     when this check's rate is shown below ``series.null_rate + margin`` (the rest of the check could not
     move the evidence enough to matter). Either conclusion is anytime-valid, so a check may stop after any
     round; a check that settles neither way spends its whole budget."""
+    if not series.testable:  # a baseline without counted answers: nothing settles, the budget is spent
+        return CheckStop(None, 1.0, 1.0)
     evidence = series.latest(current)
     safe = safe_evidence(current, series.questions, series.null_rate + margin)
     if evidence >= series.threshold:
