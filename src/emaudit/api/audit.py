@@ -90,7 +90,8 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
                           "min_effect": settings.min_effect},
              "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
     model_roles = roles(base, candidates)
-    check_models([m.spec for m in model_roles] + judge_models(judge), **engine.model_options)
+    check_models([m.spec for m in model_roles] + judge_models(judge), endpoints=engine.endpoints,
+                 **engine.model_options)
     attached = {kind: read_attachment(path) for kind, path in (attachments or {}).items()}
     run = prepare_run(store, name, "audit", loaded, model_roles, config or GenerationConfig(), samples, extra)
     for kind, content in attached.items():
