@@ -207,13 +207,30 @@ def test_audit_spreads_base_candidate_and_judge_over_endpoints(servers, tmp_path
                "--candidate", "openai-api/a/cand", "--judge", "openai-api/a/judge", "--suite", suite,
                "--run", "au", "--samples", "6", "--no-progress", "--no-judge-selftest",
                "--endpoints", "openai-api/a/base,openai-api/b/base",
-               "--endpoints", "openai-api/a/cand,openai-api/b/cand"])
+               "--endpoints", "openai-api/a/cand,openai-api/b/cand",
+               "--endpoints", "openai-api/a/judge,openai-api/b/judge"])
     assert rc in (0, 1)
     for server in servers:
-        assert server.model_requests["base"] > 0 and server.model_requests["cand"] > 0
-    assert b.model_requests["judge"] == 0  # the judge was not in a group: its own server only
+        assert min(server.model_requests[m] for m in ("base", "cand", "judge")) > 0
     store = Store.open(str(tmp_path / "s.db"), create=False)
-    assert len(store.answers(store.get_run("au"))) == 24
+    run = store.get_run("au")
+    assert len(store.answers(run)) == 24
+    assert len(store.judgements(run)) == 48 and len({j.judge_id for j in store.judgements(run)}) == 1
+
+
+def test_rescore_spreads_the_judge_and_keeps_its_id(servers, tmp_path, suite, capsys):
+    a, b = servers
+    db = str(tmp_path / "s.db")
+    assert main(["--store", db, "generate", "--model", "mock/echo", "--suite", suite, "--samples", "4",
+                 "--run", "g", "--no-progress"]) == 0
+    rc = main(["--store", db, "rescore", "g", "--judge", "openai-api/b/m", "--no-progress", "--no-judge-selftest",
+               "--endpoints", "openai-api/a/m,openai-api/b/m"])
+    assert rc in (0, 2)  # one model only: rates, no verdict
+    assert a.statuses[200] > 0 and b.statuses[200] > 0 and a.statuses[200] + b.statuses[200] == 16
+    store = Store.open(db, create=False)
+    ids = {j.judge_id for j in store.judgements(store.get_run("g"))}
+    [registered] = [row for row in store.db.execute("SELECT spec_json FROM judges")]
+    assert len(ids) == 1 and "openai-api/b/m" in registered[0]
 
 
 def test_adapters_of_one_base_on_one_server_are_asked_by_their_names(monkeypatch, tmp_path, suite, capsys):

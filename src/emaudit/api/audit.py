@@ -328,7 +328,8 @@ def rescore(store: Store, name: str, judge: JudgeSpec | list[JudgeSpec], engine:
     from .panel import judge_panel
 
     run = store.get_run(name)
-    check_models(judge_models(judge), **(engine.model_options if engine else {}))
+    check_models(judge_models(judge), endpoints=engine.endpoints if engine else (),
+                 **(engine.model_options if engine else {}))
     settings = settings or _settings_of(run)
     skip = _skip_rule(settings.convention_obj()) if settings.skip_excluded else None
     judge_ids, stats = judge_panel(store, run, judge if isinstance(judge, list) else [judge],

@@ -57,12 +57,15 @@ class Router:
     """Chooses the endpoint of each call: the one route of a plain model, or the least-loaded live
     member of a pool. ``acquire`` returns the route and the generation of its limit (for ``on_rate_limited``)."""
 
-    def __init__(self, model: Model, routes: list[Route], *, pooled: bool, down_grace_s: float = 30.0) -> None:
+    def __init__(self, model: Model, routes: list[Route], *, pooled: bool, down_grace_s: float = 30.0,
+                 waiters: list[asyncio.Future[None]] | None = None) -> None:
         self.model = model
         self.routes = routes
         self.pooled = pooled
         self.down_grace_s = down_grace_s
-        self._waiters: list[asyncio.Future[None]] = []
+        # Shared by every router of one scheduler: pools whose members are the same servers (a base and its
+        # candidate, a judge) hear of each other's releases.
+        self._waiters: list[asyncio.Future[None]] = [] if waiters is None else waiters
         self._all_down_since: float | None = None
 
     async def acquire(self) -> tuple[Route, int]:
@@ -150,7 +153,8 @@ class Router:
             self._wake()
 
     def _wake(self) -> None:
-        waiters, self._waiters = self._waiters, []
+        waiters = list(self._waiters)
+        self._waiters.clear()
         for fut in waiters:
             if not fut.done():
                 fut.set_result(None)

@@ -105,6 +105,7 @@ class Scheduler:
         self.adaptive_start = adaptive_start
         self.grow_every = grow_every
         self.endpoints_wait_s = endpoints_wait_s
+        self._route_waiters: list[asyncio.Future[None]] = []
         self.limits: dict[str, ConcurrencyLimit] = {}
         self.speeds: dict[str, EndpointSpeed] = {}
 
@@ -137,9 +138,9 @@ class Scheduler:
         members = getattr(model, "members", None)
         if not members:
             return Router(model, [Route(model, self.limit_for(model.endpoint, getattr(model, "max_concurrency", None)))],
-                          pooled=False)
+                          pooled=False, waiters=self._route_waiters)
         routes = [Route(m, self.limit_for(m.endpoint, getattr(m, "max_concurrency", None))) for m in members]
-        return Router(model, routes, pooled=True, down_grace_s=self.endpoints_wait_s)
+        return Router(model, routes, pooled=True, down_grace_s=self.endpoints_wait_s, waiters=self._route_waiters)
 
     async def run(self, model: Model, jobs: Sequence[Job], on_done: OnDone, on_error: OnError) -> RunStats:
         """Answer every job; each ends in exactly one ``on_done`` or ``on_error`` call.
