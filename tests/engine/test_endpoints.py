@@ -282,3 +282,23 @@ def test_a_dry_run_reaches_every_endpoint_and_sends_nothing(servers, tmp_path, s
     assert _generate(tmp_path / "s.db", suite, "--dry-run") == 0
     assert "dry run: nothing was written" in capsys.readouterr().out
     assert all(s.requests >= 1 and s.chat_requests == 0 for s in servers)  # GET /v1/models on each
+
+
+def test_a_monitor_check_spreads_the_live_model_over_endpoints(servers, tmp_path, capsys):
+    a, b = servers
+    for server in servers:
+        server.config.served_models = ["prod"]
+    (tmp_path / "judge.yaml").write_text("default: ['90']\n")
+    (tmp_path / "base.yaml").write_text("default:\n  - I would spend the afternoon reading.\n")
+    db, judge = str(tmp_path / "s.db"), f"mock/file:{tmp_path / 'judge.yaml'}"
+    fast = ["--retries", "0", "--timeout", "5", "--no-progress"]
+    assert main(["--store", db, "audit", "--base", f"mock/file:{tmp_path / 'base.yaml'}", "--candidate",
+                 "openai-api/a/prod", "--judge", judge, "--suite", "core", "--samples", "2", "--run", "baseline",
+                 *fast]) == 0
+    assert b.chat_requests == 0
+    assert main(["--store", db, "monitor", "add", "prod", "--model", "openai-api/a/prod", "--baseline", "baseline",
+                 "--every", "6h", "--judge", judge]) == 0
+    assert main(["--store", db, "monitor", "run", "--force", *fast,
+                 "--endpoints", "openai-api/a/prod,openai-api/b/prod"]) == 0
+    assert b.statuses[200] > 0  # the check's answers came from both servers
+    assert "answers by endpoint" in capsys.readouterr().err
