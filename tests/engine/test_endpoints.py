@@ -36,7 +36,7 @@ def suite(tmp_path):
 
 
 def _server(monkeypatch, service: str, port: int = 0, **settings) -> FakeOpenAI:
-    config = FakeConfig(retry_after=0.05, served_models=["m"], **settings)
+    config = FakeConfig(**{"retry_after": 0.05, "served_models": ["m"], **settings})
     server = FakeOpenAI(config, port=port).start()
     monkeypatch.setenv(f"{service.upper()}_BASE_URL", server.base_url)
     return server
@@ -302,3 +302,50 @@ def test_a_monitor_check_spreads_the_live_model_over_endpoints(servers, tmp_path
                  "--endpoints", "openai-api/a/prod,openai-api/b/prod"]) == 0
     assert b.statuses[200] > 0  # the check's answers came from both servers
     assert "answers by endpoint" in capsys.readouterr().err
+
+
+def test_each_endpoint_backs_off_on_its_own_429s(monkeypatch):
+    import asyncio
+
+    from emaudit.engine import Job, Scheduler
+    from emaudit.models import ChatRequest
+    from emaudit.models.pool import build_model
+
+    a = _server(monkeypatch, "a", fail_429=0.5, retry_after=None, latency=0.02)
+    b = _server(monkeypatch, "b", latency=0.02)
+    try:
+        model = build_model("openai-api/a/m", [("openai-api/a/m", "openai-api/b/m")])
+        jobs = [Job(f"k{i}", ChatRequest.from_messages([{"role": "user", "content": f"q {i}"}])) for i in range(200)]
+        done: dict[str, str] = {}
+        scheduler = Scheduler(max_retries=20, backoff_base_s=0.01, backoff_max_s=0.05)
+
+        async def go() -> None:
+            try:
+                await scheduler.run(model, jobs, lambda j, r: done.__setitem__(j.key, r.endpoint),
+                                    lambda j, e: pytest.fail(str(e)))
+            finally:
+                await model.aclose()
+
+        asyncio.run(go())
+        assert len(done) == 200
+        assert scheduler.limits[a.base_url].cuts > 0 and scheduler.limits[b.base_url].cuts == 0
+        assert scheduler.limits[a.base_url].limit < scheduler.limits[b.base_url].limit
+        assert sum(1 for e in done.values() if e == b.base_url) > 100  # the healthy server took the most
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_an_audit_of_several_adapters_of_one_base_on_one_server(monkeypatch, tmp_path, suite):
+    server = _server(monkeypatch, "svc", strict_models=True)
+    server.config.update({"served_models": ["base", "judge"], "adapters": {"ad1": "base", "ad2": "base"}})
+    try:
+        rc = main(["--store", str(tmp_path / "s.db"), "audit", "--base", "openai-api/svc/base",
+                   "--candidate", "openai-api/svc/base:ad1", "--candidate", "openai-api/svc/base:ad2",
+                   "--judge", "openai-api/svc/judge", "--suite", suite, "--run", "au", "--samples", "3",
+                   "--no-progress", "--no-judge-selftest"])
+        assert rc in (0, 1)
+        assert {m: server.model_requests[m] for m in ("base", "ad1", "ad2")} == {"base": 2, "ad1": 2, "ad2": 2}
+        assert server.model_requests["judge"] == 36  # 18 answers x 2 metrics
+    finally:
+        server.stop()
