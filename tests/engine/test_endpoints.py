@@ -349,3 +349,12 @@ def test_an_audit_of_several_adapters_of_one_base_on_one_server(monkeypatch, tmp
         assert server.model_requests["judge"] == 36  # 18 answers x 2 metrics
     finally:
         server.stop()
+
+
+def test_endpoints_from_an_options_file(servers, tmp_path, suite):
+    a, b = servers
+    config = tmp_path / "opts.yaml"
+    config.write_text("model: [openai-api/a/m]\nendpoints:\n  - [openai-api/a/m, openai-api/b/m]\nsamples: 10\n")
+    assert main(["--store", str(tmp_path / "s.db"), "generate", "--config", str(config), "--suite", suite,
+                 "--run", "g", "--no-progress"]) == 0
+    assert a.statuses[200] > 0 and b.statuses[200] > 0 and a.statuses[200] + b.statuses[200] == 20

@@ -48,9 +48,7 @@ class Route:
         return self.limit.in_flight / max(1, self.limit.limit)
 
     def free(self) -> bool:
-        limit = self.limit
-        return (self.alive and limit.in_flight < limit.limit and not limit._waiters
-                and limit._resume_at <= time.monotonic())
+        return self.alive and self.limit.has_room()
 
 
 class Router:

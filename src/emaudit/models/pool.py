@@ -62,11 +62,13 @@ class EndpointPool(Model):
 
 
 def parse_endpoints(values: Sequence[str] | None) -> list[tuple[str, ...]]:
-    """``--endpoints a,b`` (repeatable) as groups of model specs; each group serves one model."""
+    """``--endpoints a,b`` (repeatable) as groups of model specs; each group serves one model. An options
+    file may give a group as a list (``endpoints: [[openai-api/a/m, openai-api/b/m]]``)."""
     groups: list[tuple[str, ...]] = []
     seen: set[str] = set()
     for value in values or ():
-        specs = tuple(s.strip() for s in str(value).split(",") if s.strip())
+        text = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        specs = tuple(s.strip() for s in text.split(",") if s.strip())
         if len(specs) < 2:
             raise UserError(f"{value!r} names one endpoint; give two or more model specs separated by commas, "
                             "e.g. openai-api/a/model,openai-api/b/model", field="--endpoints")
