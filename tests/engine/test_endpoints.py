@@ -165,7 +165,7 @@ def test_a_server_failing_with_5xx_is_dropped_and_the_run_completes(monkeypatch,
     a = _server(monkeypatch, "a", fail_500=1.0)
     b = _server(monkeypatch, "b", latency=0.01)
     try:
-        assert _generate(tmp_path / "s.db", suite, "--max-connections", "4") == 0
+        assert _generate(tmp_path / "s.db", suite, "--max-connections", "4", "--n-per-request", "1") == 0
         assert "3 failures in a row" in capsys.readouterr().err
         store, run, answers = _answers(tmp_path / "s.db")
         assert len(answers) == 40 and store.attachments(run)["endpoints"]["answers"] == {b.base_url: 40}
@@ -358,3 +358,17 @@ def test_endpoints_from_an_options_file(servers, tmp_path, suite):
     assert main(["--store", str(tmp_path / "s.db"), "generate", "--config", str(config), "--suite", suite,
                  "--run", "g", "--no-progress"]) == 0
     assert a.statuses[200] > 0 and b.statuses[200] > 0 and a.statuses[200] + b.statuses[200] == 20
+
+
+def test_a_server_that_times_out_is_dropped_and_the_run_completes(monkeypatch, tmp_path, suite, capsys):
+    a = _server(monkeypatch, "a", fault="timeout", fault_sleep=5.0)
+    b = _server(monkeypatch, "b", latency=0.01)
+    try:
+        assert _generate(tmp_path / "s.db", suite, "--timeout", "0.4", "--n-per-request", "1", samples=4) == 0
+        err = capsys.readouterr().err
+        assert "3 failures in a row" in err and "no answer within 0.4 s" in err
+        store, run, answers = _answers(tmp_path / "s.db")
+        assert len(answers) == 8 and store.attachments(run)["endpoints"]["answers"] == {b.base_url: 8}
+    finally:
+        a.stop()
+        b.stop()

@@ -66,12 +66,16 @@ class Router:
         self._waiters: list[asyncio.Future[None]] = [] if waiters is None else waiters
         self._all_down_since: float | None = None
 
-    async def acquire(self) -> tuple[Route, int]:
+    async def acquire(self, avoid: Route | None = None) -> tuple[Route, int]:
+        """A slot on the least-loaded live endpoint; ``avoid`` (the one a call just failed on) only when no
+        other has room."""
         if not self.pooled:
             route = self.routes[0]
             return route, await route.limit.acquire()
         while True:
             free = [r for r in self.routes if r.free()]
+            if len(free) > 1 and avoid in free:
+                free.remove(avoid)
             if free:
                 route = min(free, key=Route.load)
                 return route, await route.limit.acquire()  # a free limit admits at once, without waiting
@@ -103,7 +107,8 @@ class Router:
         route.backoff_s = PROBE_FIRST_S  # a flapping endpoint is probed less and less often until it serves
 
     def failed(self, route: Route, error: BaseException) -> bool:
-        """Count a failed call against its endpoint; True when another live endpoint can take it now."""
+        """Count a failed call against its endpoint; True when another live endpoint can take it now
+        (a refused connection, a 5xx or a timeout says little about the other servers)."""
         if not self.pooled or not isinstance(error, ModelError):
             return False
         if error.kind == "connection":
@@ -114,7 +119,7 @@ class Router:
                 self._drop(route, f"{route.failures} failures in a row, the last: {_short(error)}")
         else:
             return False
-        return not route.alive and any(r.alive for r in self.routes)
+        return any(r.alive for r in self.routes if r is not route)
 
     def close(self) -> None:
         for route in self.routes:

@@ -227,7 +227,7 @@ class _Call:
         scheduler, router, stats = self.scheduler, self.router, self.stats
         requests = [job.request for job in batch]
         attempt = 0
-        failovers = 0  # immediate retries on another endpoint after this one was dropped
+        failovers = 0  # immediate retries on another endpoint of a pool after a failure on this one
         holding = True
         try:
             while True:
@@ -262,7 +262,7 @@ class _Call:
                     if router.failed(route, error) and failovers < 2 * len(router.routes):
                         failovers += 1
                         stats.retries += 1
-                        route, generation = await router.acquire()
+                        route, generation = await router.acquire(avoid=route)
                         holding = True
                         continue
                     if scheduler.retry.should_retry(error, attempt):
