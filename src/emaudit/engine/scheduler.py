@@ -87,7 +87,7 @@ class Scheduler:
     ``min(adaptive_start, max_connections)`` and moves between 1 and ``max_connections`` (256 when
     not given); without it the limit is ``max_connections`` (32 when not given) throughout.
     A model may carry ``max_concurrency`` (e.g. 1 for a local model) to cap its endpoint further.
-    A model with ``members`` (``endpoints.EndpointPool``) is spread over its members' endpoints, each with
+    A model with ``members`` (``models.pool.EndpointPool``) is spread over its members' endpoints, each with
     its own limit; ``endpoints_wait_s`` is how long a run waits for one to come back when all are down.
     """
 

@@ -11,6 +11,8 @@ llama.cpp's behaviours (``llama_like.py``) are switched on one by one: ``slots``
 work of disconnected clients cancelled and counted, ``GET /props`` and ``GET /slots``), ``max_n`` (the
 400 for ``n`` above a cap), ``n_ctx`` (a long prompt is a 400, answers cut at the context),
 ``digit_tokens`` (a judge that spells numbers one digit per token), ``usage_first_choice_only``.
+``adapters`` ({name: base}) lists LoRA adapters in ``GET /v1/models`` with ``parent`` = their base, as vLLM
+does; with ``strict_models`` only listed names (bases and adapters) are served.
 
 In-process::
 
