@@ -372,3 +372,12 @@ def test_a_server_that_times_out_is_dropped_and_the_run_completes(monkeypatch, t
     finally:
         a.stop()
         b.stop()
+
+
+def test_a_spec_in_two_groups_or_a_server_named_twice_is_refused(servers, tmp_path, suite, capsys, monkeypatch):
+    rc = _generate(tmp_path / "s.db", suite, "--endpoints", "openai-api/b/m,openai-api/a/m")
+    assert rc == 2 and "openai-api/b/m is named twice" in capsys.readouterr().err
+    monkeypatch.setenv("C_BASE_URL", servers[0].base_url)
+    rc = main(["--store", str(tmp_path / "s.db"), "generate", "--model", "openai-api/a/m", "--suite", suite,
+               "--run", "g", "--endpoints", "openai-api/a/m,openai-api/c/m", "--no-progress"])
+    assert rc == 2 and f"are the same server ({servers[0].base_url})" in capsys.readouterr().err
