@@ -108,28 +108,29 @@ def test_a_server_killed_mid_run_the_others_finish_no_item_twice_none_lost(serve
 
 
 def test_a_dead_server_is_probed_and_used_again_once_it_answers(monkeypatch, tmp_path, suite, capsys):
-    a = _server(monkeypatch, "a", slots=2, latency=0.05)
-    b = _server(monkeypatch, "b", slots=2, latency=0.05)
+    a = _server(monkeypatch, "a", slots=2, latency=0.03)
+    b = _server(monkeypatch, "b", slots=2, latency=0.03)
     port = a.port
     a.stop()  # down when the run starts: a note, and the run goes on with b
     revived: list[FakeOpenAI] = []
 
-    def restart() -> None:
-        time.sleep(0.8)
-        revived.append(FakeOpenAI(FakeConfig(served_models=["m"], slots=2, latency=0.05), port=port).start())
+    def restart() -> None:  # once the run is under way on b alone
+        while b.statuses[200] < 10:
+            time.sleep(0.005)
+        revived.append(FakeOpenAI(FakeConfig(served_models=["m"], slots=2, latency=0.03), port=port).start())
 
     thread = threading.Thread(target=restart, daemon=True)
     thread.start()
     try:
-        assert _generate(tmp_path / "s.db", suite, samples=40) == 0
+        assert _generate(tmp_path / "s.db", suite, samples=60) == 0
         thread.join(5)
         err = capsys.readouterr().err
         assert "cannot reach" in err and "starting with the other endpoints" in err
         assert "answers again" in err
         _, _, answers = _answers(tmp_path / "s.db")
-        assert len(answers) == 80
+        assert len(answers) == 120
         assert revived and revived[0].statuses[200] > 0
-        assert revived[0].statuses[200] + b.statuses[200] == 80
+        assert revived[0].statuses[200] + b.statuses[200] == 120
     finally:
         b.stop()
         for server in revived:
