@@ -193,6 +193,8 @@ def test_postgresql_store_url_mistakes_are_one_line_user_errors(pg_cluster, pg_u
     with pytest.raises(UserError, match="PGPASSWORD") as caught:
         Store.open(pg_url.replace("emaudit@", "emaudit:hunter2@"))
     assert "hunter2" not in str(caught.value)
+    with pytest.raises(UserError, match="PGPASSWORD"):
+        Store.open(pg_url + "?sslmode=disable&password=hunter2")
     with pytest.raises(UserError, match="names no database"):
         Store.open(pg_cluster.base_url + "/")
     with pytest.raises(UserError, match="cannot connect to the PostgreSQL store") as caught:

@@ -4,7 +4,8 @@ Statements (``?`` placeholders):
 - ``INSERT OR IGNORE INTO t ...`` -> ``INSERT INTO t ... ON CONFLICT DO NOTHING``;
 - ``INSERT OR REPLACE INTO t [(cols)] VALUES ...`` -> ``INSERT INTO t (cols) VALUES ... ON CONFLICT (pk) DO UPDATE
   SET col = EXCLUDED.col, ...`` (the table's columns and primary key are read from the catalog);
-- ``BEGIN IMMEDIATE`` (SQLite's one writer) -> a READ COMMITTED transaction holding the store's advisory lock;
+- ``BEGIN IMMEDIATE`` (SQLite's one writer) -> the store's advisory lock, then a READ COMMITTED transaction
+  (the lock is given back at its COMMIT or ROLLBACK);
   ``BEGIN`` (a consistent read) -> a REPEATABLE READ transaction.
 DDL (``CREATE TABLE`` / ``ALTER TABLE``): ``INTEGER PRIMARY KEY`` -> an identity column; the types of the
 portable subset map as ``TYPES`` says; a table without an ``INTEGER PRIMARY KEY`` gets an identity column
@@ -17,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "BLOB": "BYTEA", "TEXT": "TEXT"}
-WRITE_LOCK_KEY = 0x454D4155  # the store's write lock (pg_advisory_xact_lock), per database
+WRITE_LOCK_KEY = 0x454D4155  # the store's write lock (pg_advisory_lock), per database
 ROWID = "rowid"
 
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*(\(([^)]*)\))?\s*", re.I | re.S)

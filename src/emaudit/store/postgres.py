@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,11 +28,40 @@ def is_url(text: str) -> bool:
 def check_url(url: str) -> None:
     """Refuse a password in the URL: it would travel into logs and shell history (use $PGPASSWORD or ~/.pgpass)."""
     parts = urlsplit(url)
-    if parts.password is not None:
+    if parts.password is not None or "password=" in parts.query.lower():
         raise UserError("put the PostgreSQL password in $PGPASSWORD or ~/.pgpass, not in the store URL",
                         field="store")
     if not parts.path.strip("/"):
         raise UserError("the PostgreSQL URL names no database (postgresql://user@host:port/DATABASE)", field="store")
+
+
+def require_sqlite(store: str | Path, what: str) -> None:
+    """Refuse, in one line, a PostgreSQL store for a part that only runs on SQLite so far."""
+    if is_url(str(store)):
+        raise UserError(f"{what} needs a SQLite store (--store PATH.db); it does not run on a PostgreSQL store yet",
+                        path=redacted(str(store)), field="store")
+
+
+def answered_keys(url: str, keys: list[str]) -> set[str]:
+    """Keys a PostgreSQL store already answers, read without creating or migrating it (empty when unreadable)."""
+    import psycopg
+
+    try:
+        db = PgConnection(url)
+    except UserError:
+        return set()
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] == 0:
+            return set()
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            found.update(r[0] for r in db.execute("SELECT item_key FROM answers WHERE item_key = ANY(?)", (chunk,)))
+        return found
+    except (psycopg.Error, UserError):
+        return set()
+    finally:
+        db.close()
 
 
 class Rows:
@@ -79,6 +109,7 @@ class PgConnection:
         self._conn.adapters.register_loader("numeric", _numeric_loader())
         self._schema: dict[str, tuple[list[str], list[str]]] = {}
         self._sql: dict[str, str] = {}
+        self._locked = False  # holds the store's write lock (BEGIN IMMEDIATE until COMMIT or ROLLBACK)
 
     # ---- the sqlite3.Connection surface the store uses -----------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
@@ -124,8 +155,21 @@ class PgConnection:
         """Transactions, PRAGMAs and the SQLite catalogue; None for an ordinary statement."""
         word = sql.strip().upper()
         if word == "BEGIN IMMEDIATE":
-            self._conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (dialect.WRITE_LOCK_KEY,))
+            # The lock first, then the transaction: one begun before the lock was granted would keep
+            # catalogue caches from before (and miss the tables the previous holder just created).
+            self._conn.execute("SELECT pg_advisory_lock(%s)", (dialect.WRITE_LOCK_KEY,))
+            self._locked = True
+            try:
+                self._conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            except BaseException:
+                self._unlock()
+                raise
+            return Rows([])
+        if word in ("COMMIT", "ROLLBACK", "END"):
+            try:
+                self._conn.execute(word)
+            finally:
+                self._unlock()
             return Rows([])
         if word in ("BEGIN", "BEGIN DEFERRED"):
             self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -146,6 +190,11 @@ class PgConnection:
         self._conn.execute(f"INSERT INTO {META} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
                            "EXCLUDED.value", (name, int(value)))
         return Rows([])
+
+    def _unlock(self) -> None:
+        if self._locked:
+            self._locked = False
+            self._conn.execute("SELECT pg_advisory_unlock(%s)", (dialect.WRITE_LOCK_KEY,))
 
     def _meta(self, name: str) -> int:
         if self._conn.execute("SELECT to_regclass(%s)", (META,)).fetchone() == (None,):
