@@ -76,7 +76,7 @@ def wider_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A PostgreSQL server for the whole session: $EMAUDIT_TEST_PG_URL's, else a throwaway cluster started here."""
-    from pg_cluster import Cluster, find_bin
+    from emaudit.testing.pg_cluster import Cluster, find_bin
 
     pytest.importorskip("psycopg", reason="psycopg is not installed (the `pg` extra); PostgreSQL store tests skip")
     given = os.environ.get("EMAUDIT_TEST_PG_URL")

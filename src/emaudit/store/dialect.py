@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 
 TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "BLOB": "BYTEA", "TEXT": "TEXT"}
 WRITE_LOCK_KEY = 0x454D4155  # the store's write lock (pg_advisory_lock), per database
+# A lease's lock: pg_advisory_xact_lock(KEYED_LOCK_SPACE, hashtext(key)); two-int keys never meet the bigint one.
+KEYED_LOCK_SPACE = 0x454D
 ROWID = "rowid"
 
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*(\(([^)]*)\))?\s*", re.I | re.S)

@@ -44,12 +44,12 @@ def require_sqlite(store: str | Path, what: str) -> None:
 
 def answered_keys(url: str, keys: list[str]) -> set[str]:
     """Keys a PostgreSQL store already answers, read without creating or migrating it (empty when unreadable)."""
-    import psycopg
-
     try:
         db = PgConnection(url)
     except UserError:
         return set()
+    import psycopg
+
     try:
         if db.execute("PRAGMA user_version").fetchone()[0] == 0:
             return set()
@@ -97,7 +97,10 @@ def _numeric_loader() -> type:
 
 class PgConnection:
     def __init__(self, url: str) -> None:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise UserError("a PostgreSQL store needs psycopg: pip install 'emaudit[pg]'", field="store") from None
 
         self.url = url
         self._psycopg = psycopg
@@ -131,6 +134,13 @@ class PgConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+    def begin_keyed(self, keys: Sequence[str]) -> None:
+        """A write transaction that holds one lock per key (not the store's): writers of other keys go on."""
+        self._conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        self._conn.execute(  # in one order everywhere, so two writers never wait on each other in a circle
+            "SELECT pg_advisory_xact_lock(%s, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) k "
+            "ORDER BY 1) s", (dialect.KEYED_LOCK_SPACE, list(keys)))
 
     # ---- translation -------------------------------------------------------------------------
     def _translate(self, sql: str, params: Sequence[Any] | None) -> str:

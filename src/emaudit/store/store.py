@@ -461,7 +461,10 @@ class Store:
         """
         stamp = time.time()
         marks = ", ".join("?" * len(work_keys))
-        self.db.execute("BEGIN IMMEDIATE")
+        if isinstance(self.db, postgres.PgConnection):
+            self.db.begin_keyed(work_keys)  # claims of other keys go on meanwhile
+        else:
+            self.db.execute("BEGIN IMMEDIATE")
         try:
             for holder, expires in self.db.execute(
                     f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall():

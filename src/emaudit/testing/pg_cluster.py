@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests (or the one $EMAUDIT_TEST_PG_URL names), a fresh database per test.
+"""A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary folder, 127.0.0.1 only.
 
 initdb and pg_ctl refuse to run as root; as root they run as the ``postgres`` user through runuser.
 """
@@ -41,7 +41,8 @@ class Cluster:
         self.bin_dir = bin_dir
 
     @classmethod
-    def start(cls) -> Cluster:
+    def start(cls, *, durable: bool = False) -> Cluster:
+        """Start one; ``durable`` keeps fsync on (benchmarks), else it is off (tests: faster, nothing to keep)."""
         bin_dir = find_bin()
         if bin_dir is None:
             raise FileNotFoundError("PostgreSQL binaries (initdb, pg_ctl) not found")
@@ -54,7 +55,9 @@ class Cluster:
         subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "emaudit",
                         "--no-sync"], check=True, capture_output=True)
         port = _free_port()
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=100"
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=100"
+        if not durable:
+            options += " -c fsync=off"
         subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-o", options,
                         "-w", "start"], check=True, capture_output=True)
         return cls(f"postgresql://emaudit@127.0.0.1:{port}", folder, run_as, bin_dir)
@@ -70,6 +73,12 @@ class Cluster:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self.folder is None or self.bin_dir is None:
