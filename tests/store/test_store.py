@@ -222,3 +222,34 @@ def test_sixteen_processes_create_one_postgresql_store_at_once(pg_url):
     with Store.open(pg_url, create=False) as store:
         assert store.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert [r.name for r in store.list_runs()] == ["same"]
+
+
+def test_monitor_rows_and_locks_on_both_backends(store_url):
+    from emaudit.store import monitors as ms
+
+    with Store.open(store_url) as store:
+        ms.save_monitor(store, "prod", {"every": "1h"})
+        with pytest.raises(UserError, match="exists"):
+            ms.save_monitor(store, "prod", {})
+        for when in ("2026-01-02", "2026-01-01"):
+            ms.start_check(store, "prod", f"monitor:prod:{when}", started_at=when)
+        ms.start_check(store, "prod", "monitor:prod:2026-01-02")  # a check already started stays as it was
+        ms.finish_check(store, "monitor:prod:2026-01-02", "no evidence", {"rate": 0.1})
+        assert [(c.run_name, c.status, c.summary) for c in ms.checks(store, "prod")] == [
+            ("monitor:prod:2026-01-02", "no evidence", {"rate": 0.1}),
+            ("monitor:prod:2026-01-01", "running", {})]
+        assert ms.acquire_lock(store, "prod", "a", 60.0) is None
+        assert ms.acquire_lock(store, "prod", "b", 60.0) == "a"
+        assert ms.acquire_lock(store, "prod", "a", 60.0) is None  # renewed by its holder
+        ms.release_lock(store, "prod", "a")
+        assert ms.acquire_lock(store, "prod", "b", 60.0) is None
+        ms.delete_monitor(store, "prod")
+        assert ms.monitor_names(store) == [] and ms.checks(store, "prod") == []
+
+
+def test_postgresql_without_psycopg_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the `pg` extra were not installed
+    with pytest.raises(UserError, match=r"pip install 'emaudit\[pg\]'"):
+        Store.open("postgresql://emaudit@127.0.0.1:1/db")
