@@ -202,6 +202,26 @@ def test_postgresql_store_url_mistakes_are_one_line_user_errors(pg_cluster, pg_u
     assert "\n" not in str(caught.value)
 
 
+def test_a_role_that_may_not_create_tables_gets_one_line(pg_url):
+    import psycopg
+
+    role = f"reader_{pg_url.rsplit('_', 1)[-1]}"
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        try:
+            raw.execute(f"CREATE ROLE {role} LOGIN")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test server's user may not create roles")
+    user = pg_url.split("//", 1)[1].split("@", 1)[0]
+    try:
+        with pytest.raises(UserError, match="not a usable run store: permission denied") as caught:
+            Store.open(pg_url.replace(f"//{user}@", f"//{role}@"))
+        assert "\n" not in str(caught.value)
+        Store.open(pg_url).close()  # nothing half-made: the owner still creates the store
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as raw:
+            raw.execute(f"DROP ROLE {role}")
+
+
 def test_sixteen_processes_create_one_postgresql_store_at_once(pg_url):
     import subprocess
     import sys

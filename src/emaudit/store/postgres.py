@@ -107,7 +107,7 @@ class PgConnection:
         try:
             self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
-            raise UserError(f"cannot connect to the PostgreSQL store: {_first_line(e)}", path=redacted(url),
+            raise UserError(f"cannot connect to the PostgreSQL store: {first_line(e)}", path=redacted(url),
                             field="store") from None
         self._conn.adapters.register_loader("numeric", _numeric_loader())
         self._schema: dict[str, tuple[list[str], list[str]]] = {}
@@ -122,14 +122,18 @@ class PgConnection:
         try:
             return self._conn.execute(self._translate(sql, params), params)
         except self._psycopg.OperationalError as e:
-            raise UserError(f"the PostgreSQL store failed: {_first_line(e)}", path=redacted(self.url),
+            raise UserError(f"the PostgreSQL store failed: {first_line(e)}", path=redacted(self.url),
                             field="store") from None
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         rows = list(rows)
         with self._conn.cursor() as cur:
-            if rows:
-                cur.executemany(self._translate(sql, rows[0]), rows)
+            try:
+                if rows:
+                    cur.executemany(self._translate(sql, rows[0]), rows)
+            except self._psycopg.OperationalError as e:
+                raise UserError(f"the PostgreSQL store failed: {first_line(e)}", path=redacted(self.url),
+                                field="store") from None
             return cur
 
     def close(self) -> None:
@@ -213,6 +217,13 @@ class PgConnection:
         return int(row[0]) if row else 0
 
 
+def errors() -> type[Exception]:
+    """psycopg's base error class (psycopg is imported only when a PostgreSQL store is opened)."""
+    import psycopg
+
+    return psycopg.Error
+
+
 def redacted(url: str) -> str:
     """The URL as shown to users: scheme, user, host, port and database (never a password)."""
     parts = urlsplit(url)
@@ -222,5 +233,5 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]

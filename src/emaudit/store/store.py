@@ -158,6 +158,9 @@ class Store:
             migrate(db)
             if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except postgres.errors() as e:  # e.g. a role that may not create tables in the database
+            db.close()
+            raise UserError(f"not a usable run store: {postgres.first_line(e)}", path=location, field="store") from None
         except BaseException:
             db.close()
             raise
