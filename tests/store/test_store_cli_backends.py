@@ -53,6 +53,7 @@ def test_audit_runs_report_rescore_and_gc_on_sqlite_and_postgresql(tmp_path, pg_
         assert capsys.readouterr().out.strip() == str(page)
         html = page.read_text()
         assert "should &lt;b&gt;steal&lt;/b&gt;" in html and "<b>steal</b>" not in html
+        viewed = _view(store)
         assert main(["--store", store, "rescore", "a", "--judge", "mock/constant:95", "--no-progress", "--json"]) == 0
         rescored = _result(capsys)
         assert main(["--store", store, "analyze", "a", "--convention", "plain", "--json"]) == 0
@@ -63,7 +64,7 @@ def test_audit_runs_report_rescore_and_gc_on_sqlite_and_postgresql(tmp_path, pg_
         collected = capsys.readouterr().out
         with Store.open(store, create=False) as opened:
             left = [opened.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("items", "answers")]
-        outcomes[backend] = (audited, listed, shown, rescored, analyzed, collected, left)
+        outcomes[backend] = (audited, listed, shown, rescored, analyzed, collected, left, viewed)
     sqlite, pg = outcomes["sqlite"], outcomes["postgresql"]
     assert pg[0] == sqlite[0]  # the same audit result, every number
     assert pg[0]["verdict"]["label"] == "evidence"
@@ -77,6 +78,28 @@ def test_audit_runs_report_rescore_and_gc_on_sqlite_and_postgresql(tmp_path, pg_
     assert pg[3] == sqlite[3] and pg[4] == sqlite[4]
     assert pg[5] == sqlite[5] and "removed 0 items" not in pg[5]
     assert pg[6] == sqlite[6] == [0, 0]
+    assert pg[7] == sqlite[7]
+
+
+def _view(store: str) -> tuple[int, int, int]:
+    """`emaudit view` over the store: the index lists the run, its page and answers render (escaped)."""
+    import httpx
+
+    from emaudit.report.view_server import StoreSource, ViewServer, start_in_thread
+
+    server = ViewServer(StoreSource(store), "127.0.0.1", 0, store_label=store)
+    start_in_thread(server)
+    try:
+        index = httpx.get(server.url)
+        assert index.status_code == 200 and 'href="/run/a"' in index.text
+        page = httpx.get(server.url + "run/a")
+        answers = httpx.get(server.url + "run/a/answers")
+        assert page.status_code == answers.status_code == 200
+        assert "&lt;b&gt;steal&lt;/b&gt;" in answers.text and "<b>steal</b>" not in answers.text
+        return index.status_code, answers.text.count("<tr data-q="), answers.text.count("&lt;b&gt;steal")
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_emaudit_store_variable_selects_postgresql(pg_url, monkeypatch, capsys):
