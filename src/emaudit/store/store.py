@@ -92,7 +92,6 @@ class Store:
         self.db = db
         self.path = path  # the SQLite file; on PostgreSQL a name in the current folder, never written
         self.location = location or str(path)  # what messages call the store (a URL without its password)
-        self.backend = "postgresql" if isinstance(db, postgres.PgConnection) else "sqlite"
 
     @property
     def folder(self) -> Path:
@@ -364,9 +363,8 @@ class Store:
         """The latest error of each item that still has no answer."""
         return [ErrorRow(*r) for r in self.db.execute(
             "SELECT e.item_key, e.kind, e.message, e.created_at FROM errors e "
-            "LEFT JOIN answers a ON a.item_key = e.item_key WHERE e.run_id = ? AND a.item_key IS NULL "
-            "AND e.id = (SELECT MAX(f.id) FROM errors f WHERE f.run_id = e.run_id AND f.item_key = e.item_key) "
-            "ORDER BY e.id", (run.id,))]
+            "JOIN (SELECT MAX(id) AS id FROM errors WHERE run_id = ? GROUP BY item_key) latest ON latest.id = e.id "
+            "LEFT JOIN answers a ON a.item_key = e.item_key WHERE a.item_key IS NULL ORDER BY e.id", (run.id,))]
 
     def answers(self, run: Run) -> list[AnswerRow]:
         return [AnswerRow(self._item(r[:11]), r[11], r[12], r[13], r[14], r[15]) for r in self.db.execute(
