@@ -273,3 +273,18 @@ def test_postgresql_without_psycopg_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the `pg` extra were not installed
     with pytest.raises(UserError, match=r"pip install 'emaudit\[pg\]'"):
         Store.open("postgresql://emaudit@127.0.0.1:1/db")
+
+
+def test_a_dropped_postgresql_connection_is_a_one_line_error(pg_url):
+    import psycopg
+
+    store = Store.open(pg_url)
+    store.create_run("r", "generate", {})
+    backend = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # as when the server restarts mid-run
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    with pytest.raises(UserError, match="the PostgreSQL store failed") as caught:
+        store.get_run("r")
+    assert "\n" not in str(caught.value)
+    with Store.open(pg_url, create=False) as again:  # what was committed is there for the re-run
+        assert again.get_run("r").kind == "generate"
