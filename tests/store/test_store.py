@@ -123,7 +123,7 @@ def test_reopen_keeps_data_order_and_judges_on_both_backends(store_url):
             store.save_answer(_item(q).key, f"answer {q}", prompt_tokens=3, completion_tokens=4)
         store.register_judge(run, "zeta", {"model": "mock/number:50"})
         store.register_judge(run, "alpha", {"model": "mock/number:70"})
-    with Store.open(store_url, create=False) as store:
+    with Store.open(store_url.replace("postgresql://", "postgres://"), create=False) as store:  # either scheme
         run = store.get_run("r")
         assert [i.question_id for i in store.items(run)] == questions
         assert [a.item.question_id for a in store.answers(run)] == questions

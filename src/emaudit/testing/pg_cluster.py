@@ -54,13 +54,18 @@ class Cluster:
         data = folder / "data"
         subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "emaudit",
                         "--no-sync"], check=True, capture_output=True)
-        port = _free_port()
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=100"
-        if not durable:
-            options += " -c fsync=off"
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-o", options,
-                        "-w", "start"], check=True, capture_output=True)
-        return cls(f"postgresql://emaudit@127.0.0.1:{port}", folder, run_as, bin_dir)
+        for _attempt in range(3):  # another process may take the free port before the server binds it
+            port = _free_port()
+            options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=100"
+            if not durable:
+                options += " -c fsync=off"
+            started = subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
+                                      "-o", options, "-w", "start"], capture_output=True, text=True)
+            if started.returncode == 0:
+                return cls(f"postgresql://emaudit@127.0.0.1:{port}", folder, run_as, bin_dir)
+        log = (folder / "log").read_text(errors="replace")[-2000:] if (folder / "log").exists() else started.stderr
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start: {log}")
 
     def url(self, database: str) -> str:
         return f"{self.base_url}/{database}"
