@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,24 +117,17 @@ class PgConnection:
 
     # ---- the sqlite3.Connection surface the store uses -----------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        emulated = self._emulate(sql)
-        if emulated is not None:
-            return emulated
-        try:
+        with self._failures():
+            emulated = self._emulate(sql)
+            if emulated is not None:
+                return emulated
             return self._conn.execute(self._translate(sql, params), params)
-        except self._psycopg.OperationalError as e:
-            raise UserError(f"the PostgreSQL store failed: {first_line(e)}", path=redacted(self.url),
-                            field="store") from None
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         rows = list(rows)
-        with self._conn.cursor() as cur:
-            try:
-                if rows:
-                    cur.executemany(self._translate(sql, rows[0]), rows)
-            except self._psycopg.OperationalError as e:
-                raise UserError(f"the PostgreSQL store failed: {first_line(e)}", path=redacted(self.url),
-                                field="store") from None
+        with self._failures(), self._conn.cursor() as cur:
+            if rows:
+                cur.executemany(self._translate(sql, rows[0]), rows)
             return cur
 
     def close(self) -> None:
@@ -141,10 +135,20 @@ class PgConnection:
 
     def begin_keyed(self, keys: Sequence[str]) -> None:
         """A write transaction that holds one lock per key (not the store's): writers of other keys go on."""
-        self._conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-        self._conn.execute(  # in one order everywhere, so two writers never wait on each other in a circle
-            "SELECT pg_advisory_xact_lock(%s, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) k "
-            "ORDER BY 1) s", (dialect.KEYED_LOCK_SPACE, list(keys)))
+        with self._failures():
+            self._conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            self._conn.execute(  # in one order everywhere, so two writers never wait on each other in a circle
+                "SELECT pg_advisory_xact_lock(%s, h) FROM (SELECT DISTINCT hashtext(k) AS h "
+                "FROM unnest(%s::text[]) k ORDER BY 1) s", (dialect.KEYED_LOCK_SPACE, list(keys)))
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """A lost server or connection is one line for the user (what was committed stays)."""
+        try:
+            yield
+        except self._psycopg.OperationalError as e:
+            raise UserError(f"the PostgreSQL store failed: {first_line(e)}", path=redacted(self.url),
+                            field="store") from None
 
     # ---- translation -------------------------------------------------------------------------
     def _translate(self, sql: str, params: Sequence[Any] | None) -> str:
