@@ -288,3 +288,21 @@ def test_a_dropped_postgresql_connection_is_a_one_line_error(pg_url):
     assert "\n" not in str(caught.value)
     with Store.open(pg_url, create=False) as again:  # what was committed is there for the re-run
         assert again.get_run("r").kind == "generate"
+
+
+def test_every_migration_builds_the_same_tables_and_columns_on_postgresql(tmp_path, pg_url):
+    import psycopg
+
+    Store.open(tmp_path / "s.db").close()
+    Store.open(pg_url).close()
+    lite = sqlite3.connect(tmp_path / "s.db")
+    tables = [r[0] for r in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    expected = {t: [r[1] for r in lite.execute(f"PRAGMA table_info({t})")] for t in tables}
+    lite.close()
+    with psycopg.connect(pg_url) as pg:
+        found: dict[str, list[str]] = {}
+        for table, column in pg.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND table_name <> 'emaudit_meta' AND column_name <> 'rowid' ORDER BY table_name, ordinal_position"):
+            found.setdefault(table, []).append(column)
+    assert found == expected
