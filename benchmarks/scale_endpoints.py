@@ -79,7 +79,7 @@ def measure(servers: int, urls: list[str], suite: str, items_per_server: int, fo
             "spread": sorted(spread.values(), reverse=True)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--counts", default="1,2,4", help="server counts to measure")
     p.add_argument("--slots", type=int, default=4, help="requests each server computes at once")
@@ -87,7 +87,7 @@ def main() -> None:
     p.add_argument("--items-per-server", type=int, default=160, help="answers asked per server in one run")
     p.add_argument("--repeat", type=int, default=2)
     p.add_argument("--json", action="store_true")
-    args = p.parse_args()
+    args = p.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",")]
     procs = [_start(args.slots, args.latency) for _ in range(max(counts))]
     urls = [url for _, url in procs]
@@ -114,7 +114,7 @@ def main() -> None:
         row["scaling"] = row["per_s"] / (row["servers"] * one) if one else None
     if args.json:
         print(json.dumps(table, indent=2))
-        return
+        return 0
     print(f"{args.slots} slots x {args.latency:g} s per request per server (ideal {ideal_one:g} answers/s each); "
           f"median of {args.repeat}; {os.cpu_count()} CPUs")
     print("| servers | answers | wall s | answers/s (runs) | ideal | scaling vs 1 server | client CPU ms/answer "
@@ -126,7 +126,8 @@ def main() -> None:
               f"({', '.join(map(str, row['per_s_runs']))}) | {row['ideal_per_s']:g} | {scaling} "
               f"| {row['client_cpu_ms_per_item']:.2f} | {', '.join(map(str, row['spread']))} | {row['load']:.1f} |")
     print(f"statistics: scaling median {statistics.median([r['scaling'] for r in table if r['scaling']]):.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
