@@ -40,9 +40,14 @@ class LocalExecutor(Executor):
                 job = next(pending, None)
                 if job is None:
                     return False
-                pool.apply_async(run_job, (job.fn, job.args, job.key, self.markers),
-                                 callback=lambda r, j=job: done.put((j, r, None)),
-                                 error_callback=lambda e, j=job: done.put((j, None, e)))
+                def finished(result: Any, job: Job = job) -> None:
+                    done.put((job, result, None))
+
+                def failed(error: BaseException, job: Job = job) -> None:
+                    done.put((job, None, error))
+
+                pool.apply_async(run_job, (job.fn, job.args, job.key, self.markers), callback=finished,
+                                 error_callback=failed)
                 return True
 
             while in_flight < limit and submit():

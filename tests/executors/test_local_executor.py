@@ -1,0 +1,115 @@
+"""The executor interface on the local backend, and the data audit's checkpoint (resume after an interrupt)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from emaudit.cli import main
+from emaudit.data import audit_dataset
+from emaudit.data.synthetic import write_synthetic
+from emaudit.errors import UserError
+from emaudit.executors import Job, Resources, get_executor, in_order
+
+
+def _summary(result) -> dict:
+    s = dict(result.summary)
+    s.pop("timing")
+    return s
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("EMAUDIT_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "data-audit"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_jobs_return_every_result_and_leave_markers(workers, tmp_path, monkeypatch):
+    monkeypatch.setenv("EMAUDIT_JOB_MARKERS", str(tmp_path))
+    jobs = [Job(f"job-{i}", os.path.join, ("a", str(i)), Resources(cpus=1)) for i in range(7)]
+    with get_executor("local", workers=workers) as ex:
+        got = list(in_order(ex.run(jobs, max_in_flight=3), lambda j: int(j.key.split("-")[1])))
+    assert [r for _, r in got] == [os.path.join("a", str(i)) for i in range(7)]
+    markers = sorted(p.name.split(".")[0] for p in tmp_path.iterdir())
+    assert markers == sorted(f"job-{i}" for i in range(7))
+    pids = {int(p.name.split(".")[1]) for p in tmp_path.iterdir()}
+    assert (pids == {os.getpid()}) == (workers == 1)    # one worker runs in this process, more in a pool
+
+
+def test_a_jobs_exception_reaches_the_caller():
+    with get_executor("local", workers=2) as ex, pytest.raises(ValueError):
+        list(ex.run([Job("bad", int, ("not a number",))]))
+
+
+def test_unknown_executor_and_address_without_ray_are_user_errors():
+    with pytest.raises(UserError) as e:
+        get_executor("spark")
+    assert e.value.field == "--executor" and "local, ray" in str(e.value)
+    with pytest.raises(UserError) as e:
+        get_executor("local", address="auto")
+    assert "--address needs --executor ray" in str(e.value)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--address", "auto"], "--address needs --executor ray"),
+    (["--executor", "ray", "--address", "not an address"], "is not 'auto' or HOST:PORT"),
+])
+def test_cli_rejects_bad_executor_options_in_one_line(args, message, tmp_path, capsys):
+    data = write_synthetic(tmp_path / "d.jsonl", 20)
+    assert main(["data", "audit", str(data), "--quiet", "--judge", "none", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    exp = tmp_path / "exp.yaml"
+    exp.write_text("name: x\nbase: nowhere\ngroups: {a: insecure}\n")
+    assert main(["experiment", str(exp), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_interrupted_audit_resumes_from_its_checkpoint_with_the_same_result(tmp_path, cache):
+    data = write_synthetic(tmp_path / "d.jsonl", 700, seed=3)
+    with audit_dataset(data, judge=None, checkpoint=False) as whole:
+        expected = _summary(whole)
+        expected_findings = list(whole.iter_findings())
+    assert not cache.exists()                                   # checkpoint=False writes none
+
+    def stop_after_some(scanned: int) -> None:
+        if scanned >= 300:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        audit_dataset(data, judge=None, checkpoint=True, progress=stop_after_some)
+    kept = list(cache.glob("*.db"))
+    assert len(kept) == 1                                       # the chunks done so far, kept for the re-run
+    with audit_dataset(data, judge=None, checkpoint=True) as resumed:
+        assert resumed.summary["timing"]["resumed_examples"] >= 256
+        assert _summary(resumed) == expected
+        assert list(resumed.iter_findings()) == expected_findings
+    assert not kept[0].exists()                                 # a completed audit removes its checkpoint
+
+
+def test_a_changed_file_does_not_reuse_the_old_checkpoint(tmp_path, cache):
+    data = write_synthetic(tmp_path / "d.jsonl", 300, seed=1)
+
+    def stop(scanned: int) -> None:
+        if scanned >= 128:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        audit_dataset(data, judge=None, checkpoint=True, progress=stop)
+    write_synthetic(data, 300, seed=2)                          # same name, other content
+    with audit_dataset(data, judge=None, checkpoint=True) as result:
+        assert result.summary["timing"]["resumed_examples"] == 0
+        with audit_dataset(data, judge=None, checkpoint=False) as fresh:
+            assert _summary(result) == _summary(fresh)
+
+
+def test_cli_summary_says_where_it_ran(tmp_path, capsys):
+    data = write_synthetic(tmp_path / "d.jsonl", 50)
+    out = tmp_path / "s.json"
+    assert main(["data", "audit", str(data), "--quiet", "--judge", "none", "--json", str(out)]) == 0
+    timing = json.loads(out.read_text())["timing"]
+    assert timing["executor"] == "local" and timing["workers"] == 1 and timing["resumed_examples"] == 0
