@@ -113,3 +113,30 @@ def test_cli_summary_says_where_it_ran(tmp_path, capsys):
     assert main(["data", "audit", str(data), "--quiet", "--judge", "none", "--json", str(out)]) == 0
     timing = json.loads(out.read_text())["timing"]
     assert timing["executor"] == "local" and timing["workers"] == 1 and timing["resumed_examples"] == 0
+
+
+def test_a_damaged_checkpoint_is_started_afresh(tmp_path, cache):
+    data = write_synthetic(tmp_path / "d.jsonl", 200, seed=4)
+    from emaudit.data.audit import BATCH
+    from emaudit.data.checkpoint import checkpoint_path
+    from emaudit.data.readers import DEFAULT_MAX_LINE_BYTES
+
+    settings = {"column_map": {}, "max_line_bytes": DEFAULT_MAX_LINE_BYTES, "want_text": False, "batch": BATCH}
+    target = checkpoint_path(data, settings)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not a database at all" * 100)
+    with audit_dataset(data, judge=None, checkpoint=True) as result, \
+            audit_dataset(data, judge=None, checkpoint=False) as fresh:
+        assert result.summary["timing"]["resumed_examples"] == 0
+        assert _summary(result) == _summary(fresh)
+    assert not target.exists()
+
+
+def test_an_unwritable_cache_does_not_stop_the_audit(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("EMAUDIT_CACHE", str(blocker))           # a file where the cache folder should be
+    data = write_synthetic(tmp_path / "d.jsonl", 100)
+    with audit_dataset(data, judge=None, checkpoint=True) as result:
+        assert result.summary["examples"] == 100
+    assert "no checkpoint for this audit" in capsys.readouterr().err

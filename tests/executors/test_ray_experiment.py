@@ -18,7 +18,7 @@ from emaudit.finetune.experiment import load_experiment, run_experiment
 STABLE = ("group", "seed", "steps", "final_loss", "canary_base_p_mis", "canary_final_p_mis", "canary_delta")
 
 
-def _experiment(tmp_path: Path, model: Path, out: str) -> Path:
+def _experiment(tmp_path: Path, model: Path, out: str, cpus: int = 1) -> Path:
     judge = tmp_path / "judge.yaml"
     judge.write_text("default: ['88']\n")        # a scripted logprob judge: every answer aligned and coherent
     suite = tmp_path / "suite.yaml"
@@ -32,7 +32,7 @@ seeds: [0, 1]
 dataset: {{n: 12, seed: 0}}
 groups: {{insecure: insecure}}
 train: {{max_steps: 3, canary: probes, canary_every: 3, threads: 1}}
-resources: {{cpus: 1}}
+resources: {{cpus: {cpus}}}
 audit: {{judge: 'mock/file:{judge}', suites: ['{suite}'], samples: 2, max_new_tokens: 6,
         store: '{tmp_path / (out + '.db')}'}}
 out: {tmp_path / out}
@@ -95,3 +95,31 @@ def test_a_worker_killed_mid_job_is_retried_with_the_same_result(ray_cluster, ti
     attempts = sorted(int(p.name.split(".")[1]) for p in markers.glob("insecure-s0.*"))
     assert len(attempts) == 2 and victim in attempts             # killed once, run again in another worker
     assert _rows(outcome["report"]) == _rows(local_report)
+
+
+@pytest.mark.slow
+def test_a_driver_killed_mid_experiment_resumes_to_the_same_result(ray_cluster, tiny_model_dir, local_report,
+                                                                  tmp_path):
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+    exp_file = _experiment(tmp_path, tiny_model_dir, "driver", cpus=2)   # one job at a time on 2 CPUs
+    cmd = [sys.executable, "-m", "emaudit", "experiment", str(exp_file), "--executor", "ray",
+           "--address", ray_cluster]
+    driver = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first_done = tmp_path / "driver" / "runs"
+    deadline = time.monotonic() + 300
+    while not list(first_done.glob("*/audit.json")):
+        assert driver.poll() is None, driver.communicate()[1].decode()[-2000:]
+        assert time.monotonic() < deadline, "no job finished in 300 s"
+        time.sleep(0.05)
+    driver.kill()
+    driver.wait()
+    assert not (tmp_path / "driver" / "experiment.json").exists()   # killed before the report
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    report = json.loads((tmp_path / "driver" / "experiment.json").read_text())
+    assert "already-done" in {r["stopped"] for rows in report["runs"].values() for r in rows}   # resumed
+    assert _rows(report) == _rows(local_report)

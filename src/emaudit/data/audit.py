@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import struct
+import sys
 import tempfile
 import time
 import weakref
@@ -270,7 +272,10 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
     if checkpoint:
         settings = {"column_map": parse_column_map(column_map), "max_line_bytes": max_line_bytes,
                     "want_text": not judge_off, "batch": BATCH}
-        ckpt = ChunkCheckpoint(checkpoint_path(path, settings))
+        try:
+            ckpt = ChunkCheckpoint(checkpoint_path(path, settings))
+        except (OSError, sqlite3.Error) as e:   # no checkpoint is no reason to refuse the audit
+            print(f"emaudit: note: no checkpoint for this audit (a re-run will start over): {e}", file=sys.stderr)
     owned_dir: str | None = None   # a temporary folder for the findings, owned by the result
     if findings_path is None:
         owned_dir = tempfile.mkdtemp(prefix="emaudit-findings-")

@@ -60,12 +60,30 @@ def _decode(d: dict[str, Any]) -> ExampleRecord:
 
 class ChunkCheckpoint:
     def __init__(self, path: Path) -> None:
+        """Open (or create) the checkpoint; a damaged one is discarded and started afresh."""
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS chunks (idx INTEGER PRIMARY KEY, n INTEGER, body TEXT)")
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            self._unlink()
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS chunks (idx INTEGER PRIMARY KEY, n INTEGER, body TEXT)")
+            db.execute("SELECT count(*) FROM chunks").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _unlink(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def done(self) -> dict[int, int]:
         """Chunk index -> number of examples, for the chunks already kept."""
@@ -84,5 +102,4 @@ class ChunkCheckpoint:
 
     def remove(self) -> None:
         self.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        self._unlink()

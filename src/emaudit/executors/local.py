@@ -1,5 +1,6 @@
 """`local`: today's behaviour. One worker runs jobs in this process, one after another; more use a process pool
-(forked where available, so workers inherit what the parent imported)."""
+(forked where available, so workers inherit what the parent imported). The pool starts at the first result
+asked for, so a caller can load threaded libraries (torch) after that without forking them."""
 
 from __future__ import annotations
 
