@@ -140,3 +140,43 @@ def test_an_unwritable_cache_does_not_stop_the_audit(tmp_path, monkeypatch, caps
     with audit_dataset(data, judge=None, checkpoint=True) as result:
         assert result.summary["examples"] == 100
     assert "no checkpoint for this audit" in capsys.readouterr().err
+
+
+def test_a_lost_job_ends_the_command_in_one_line(capsys):
+    import argparse
+
+    from emaudit.cli.executor_options import run_with_executor
+    from emaudit.executors import JobLost
+
+    def body(executor):
+        raise JobLost("job chunk-0000003 was lost: its worker died 4 times (WorkerCrashedError); run the same "
+                      "command again to resume")
+
+    assert run_with_executor(argparse.Namespace(executor="local", address=None), body) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("emaudit: error: job chunk-0000003 was lost") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("resources, message", [
+    ("{cpus: -1}", "cpus must be a number >= 0"),
+    ("{gpus: lots}", "gpus must be a number >= 0"),
+    ("{disk: 10}", "unknown key 'disk'"),
+])
+def test_experiment_resources_are_checked_with_line_and_field(resources, message, tmp_path):
+    from emaudit.finetune.experiment import load_experiment
+
+    p = tmp_path / "exp.yaml"
+    p.write_text(f"name: x\nbase: nowhere\ngroups: {{a: insecure}}\nresources: {resources}\n")
+    with pytest.raises(UserError) as e:
+        load_experiment(p)
+    assert message in str(e.value) and e.value.field == "resources" and e.value.line == 4
+
+
+def test_experiment_jobs_declare_the_files_resources(tmp_path):
+    from emaudit.finetune.experiment import job_resources, load_experiment
+
+    p = tmp_path / "exp.yaml"
+    p.write_text("name: x\nbase: nowhere\ngroups: {a: insecure}\ntrain: {threads: 3}\n")
+    assert job_resources(load_experiment(p)) == Resources(cpus=3.0, gpus=0.0, memory_mb=0)
+    p.write_text("name: x\nbase: nowhere\ngroups: {a: insecure}\nresources: {cpus: 2, gpus: 1, memory_mb: 4096}\n")
+    assert job_resources(load_experiment(p)) == Resources(cpus=2.0, gpus=1.0, memory_mb=4096)

@@ -82,3 +82,12 @@ def test_a_driver_killed_mid_run_resumes_to_the_same_result(ray_cluster, dataset
     assert summary["timing"]["resumed_examples"] >= kept * 64 - 64   # the re-run scanned only what was missing
     assert _without_timing(summary) == expected
     assert not list(cache.glob("*.db"))
+
+
+def test_a_job_whose_worker_keeps_dying_is_reported_lost(ray_cluster):
+    from emaudit.executors import Job, JobLost
+    from emaudit.executors.ray import RayExecutor
+
+    with RayExecutor(max_retries=1) as ex, pytest.raises(JobLost) as e:
+        list(ex.run([Job("dies", os._exit, (1,))]))          # the worker process exits on every attempt
+    assert "job dies was lost: its worker died 2 times" in str(e.value) and "run the same command again" in str(e.value)

@@ -93,7 +93,7 @@ class RayExecutor(Executor):
                     cause = getattr(e, "cause", None)
                     raise (cause if isinstance(cause, BaseException) else e) from None
                 except ray.exceptions.RayError as e:       # its worker or node died after all retries
-                    raise JobLost(f"job {job.key} was lost after {self.max_retries} retries "
+                    raise JobLost(f"job {job.key} was lost: its worker died {self.max_retries + 1} times "
                                   f"({type(e).__name__}); run the same command again to resume") from None
                 yield job, result
                 submit()
