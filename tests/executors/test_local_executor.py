@@ -180,3 +180,29 @@ def test_experiment_jobs_declare_the_files_resources(tmp_path):
     assert job_resources(load_experiment(p)) == Resources(cpus=3.0, gpus=0.0, memory_mb=0)
     p.write_text("name: x\nbase: nowhere\ngroups: {a: insecure}\nresources: {cpus: 2, gpus: 1, memory_mb: 4096}\n")
     assert job_resources(load_experiment(p)) == Resources(cpus=2.0, gpus=1.0, memory_mb=4096)
+
+
+def test_ray_missing_is_a_user_error_that_says_how_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    monkeypatch.setitem(sys.modules, "ray", None)              # as if Ray were not installed
+    with pytest.raises(UserError) as e:
+        get_executor("ray")
+    assert "pip install 'emaudit[ray]'" in str(e.value) and e.value.field == "--executor"
+
+
+def test_an_address_nothing_answers_at_fails_fast_in_one_line(tmp_path, capsys):
+    import socket
+    import time
+
+    pytest.importorskip("ray", reason="Ray is not installed: pip install 'emaudit[ray]'")
+    with socket.socket() as s:                                 # a port that was free a moment ago
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = write_synthetic(tmp_path / "d.jsonl", 20)
+    started = time.monotonic()
+    code = main(["data", "audit", str(data), "--quiet", "--executor", "ray", "--address", f"127.0.0.1:{port}"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"cannot reach the Ray cluster at 127.0.0.1:{port}" in err and "Traceback" not in err
+    assert time.monotonic() - started < 30

@@ -27,6 +27,18 @@ def check_address(address: str | None) -> str | None:
     return address
 
 
+def _reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Fail fast on a HOST:PORT nothing answers at (Ray itself would retry for minutes)."""
+    import socket
+
+    host, port = address.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            pass
+    except OSError as e:
+        raise UserError(f"cannot reach the Ray cluster at {address}: {e.strerror or e}", field="--address") from None
+
+
 class RayExecutor(Executor):
     name = "ray"
 
@@ -48,6 +60,8 @@ class RayExecutor(Executor):
             if address is None:
                 options.update(address="local", num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False)
             else:
+                if address != "auto":
+                    _reachable(address)
                 options["address"] = address
             try:
                 ray.init(**options)
