@@ -56,6 +56,7 @@ def test_unknown_executor_and_address_without_ray_are_user_errors():
 
 @pytest.mark.parametrize("args, message", [
     (["--address", "auto"], "--address needs --executor ray"),
+    (["--executor", "ray", "--address", "auto", "--workers", "2"], "with --address the cluster has its own"),
     (["--executor", "ray", "--address", "not an address"], "is not 'auto' or HOST:PORT"),
 ])
 def test_cli_rejects_bad_executor_options_in_one_line(args, message, tmp_path, capsys):
@@ -206,3 +207,10 @@ def test_an_address_nothing_answers_at_fails_fast_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and f"cannot reach the Ray cluster at 127.0.0.1:{port}" in err and "Traceback" not in err
     assert time.monotonic() - started < 30
+
+
+def test_experiment_workers_without_ray_is_a_user_error(tmp_path, capsys):
+    exp = tmp_path / "exp.yaml"
+    exp.write_text("name: x\nbase: nowhere\ngroups: {a: insecure}\n")
+    assert main(["experiment", str(exp), "--workers", "2"]) == 2
+    assert "--workers needs --executor ray" in capsys.readouterr().err

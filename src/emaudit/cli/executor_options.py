@@ -19,6 +19,11 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
 
 def open_executor(args: argparse.Namespace, workers: int | None = None) -> Executor | None:
     """The executor asked for, or None for the local default (the command picks its own workers)."""
+    if args.executor == "ray" and args.address is not None and workers is not None:
+        from ..errors import UserError
+
+        raise UserError("--workers sets the CPUs of a local Ray instance; with --address the cluster has its own",
+                        field="--workers")
     if args.executor == "local" and args.address is None:
         return None
     return get_executor(args.executor, workers=workers, address=args.address)

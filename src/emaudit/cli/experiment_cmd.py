@@ -34,6 +34,11 @@ def run(args: argparse.Namespace) -> int:
     exp = load_experiment(args.file)
     if args.out:
         exp.out = Path(args.out)
+    if args.workers is not None and args.executor == "local":
+        from ..errors import UserError
+
+        raise UserError("experiments run one job at a time locally; --workers needs --executor ray",
+                        field="--workers")
     if args.address is not None:
         from ..executors.ray import check_address
 
