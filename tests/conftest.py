@@ -71,3 +71,37 @@ def wider_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     LlamaForCausalLM(config).save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL server for the whole session: $EMAUDIT_TEST_PG_URL's, else a throwaway cluster started here."""
+    from emaudit.testing.pg_cluster import Cluster, find_bin
+
+    pytest.importorskip("psycopg", reason="psycopg is not installed (the `pg` extra); PostgreSQL store tests skip")
+    given = os.environ.get("EMAUDIT_TEST_PG_URL")
+    if given:
+        yield Cluster(given.rsplit("/", 1)[0] if given.count("/") > 2 else given)
+        return
+    if find_bin() is None:
+        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl on $PATH or in /usr/lib/postgresql; "
+                    "apt-get install postgresql, or set EMAUDIT_TEST_PG_URL); PostgreSQL store tests skip")
+    cluster = Cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty PostgreSQL database for one test; its URL."""
+    return str(pg_cluster.create())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new run store's --store value, once per backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    return str(request.getfixturevalue("pg_url"))

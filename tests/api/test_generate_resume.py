@@ -44,7 +44,15 @@ def _env(server: FakeOpenAI) -> dict[str, str]:
     return env
 
 
-def _answers(db: Path) -> int:
+def _answers(db: Path | str) -> int:
+    if str(db).startswith("postgresql://"):
+        import psycopg
+
+        try:
+            with psycopg.connect(str(db)) as pg:
+                return int(pg.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+        except psycopg.errors.UndefinedTable:
+            return 0
     try:
         con = sqlite3.connect(db, timeout=5)
         n = con.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
@@ -54,10 +62,10 @@ def _answers(db: Path) -> int:
         return 0
 
 
-def test_resume_after_sigkill_answers_every_item_once_and_never_pays_twice(tmp_path, server):
+def test_resume_after_sigkill_answers_every_item_once_and_never_pays_twice(tmp_path, server, store_url):
     suite = tmp_path / "suite.yaml"
     suite.write_text(SUITE)
-    db = tmp_path / "runs.db"
+    db = store_url
     cmd = [sys.executable, "-m", "emaudit.cli", "--store", str(db), "generate", "--suite", str(suite),
            "--model", "openai-api/fake/subject-a", "--model", "openai-api/fake/subject-b", "--samples", "20",
            "--run", "resume", "--max-connections", "2", "--no-adaptive", "--n-per-request", "1", "--no-progress"]

@@ -33,6 +33,12 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     return run
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
+def rows(db: Path | str, sql: str) -> list[tuple]:
+    """Rows of a query on a store: a SQLite file, or a PostgreSQL URL."""
+    if str(db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(db)) as pg:
+            return [tuple(r) for r in pg.execute(sql).fetchall()]
     with sqlite3.connect(db) as con:
         return con.execute(sql).fetchall()

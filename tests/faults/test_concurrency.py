@@ -13,7 +13,7 @@ WORKERS = 8
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-def _spawn(db: Path, argv: list[str], env: dict[str, str]) -> list[subprocess.Popen[str]]:
+def _spawn(db: Path | str, argv: list[str], env: dict[str, str]) -> list[subprocess.Popen[str]]:
     return [subprocess.Popen([sys.executable, "-m", "emaudit", "--store", str(db), *argv], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(WORKERS)]
@@ -31,10 +31,10 @@ def _env(server) -> dict[str, str]:
     return {**os.environ, "FAKE_BASE_URL": server.base_url, "PYTHONPATH": SRC}
 
 
-def test_eight_workers_share_one_new_store_and_one_run(fake_openai, suite, tmp_path):
+def test_eight_workers_share_one_new_store_and_one_run(fake_openai, suite, store_url):
     fake_openai.config.latency = 0.05
     fake_openai.reset()
-    db = tmp_path / "s.db"
+    db = store_url
     argv = ["generate", "--suite", str(suite), "--model", "openai-api/fake/m", "--run", "shared", "--samples", "40",
             "--n-per-request", "1", "--max-connections", "4", "--no-progress"]
     results = _wait(_spawn(db, argv, _env(fake_openai)))
@@ -72,8 +72,8 @@ def test_sixteen_processes_create_one_store_and_one_run_at_the_same_moment(tmp_p
     assert {out.strip() for _, out, _ in results} == {"1"}
 
 
-def test_eight_workers_judging_one_run_pay_each_judge_call_once(fake_openai, suite, tmp_path):
-    db = tmp_path / "s.db"
+def test_eight_workers_judging_one_run_pay_each_judge_call_once(fake_openai, suite, store_url):
+    db = store_url
     env = _env(fake_openai)
     first = subprocess.run([sys.executable, "-m", "emaudit", "--store", str(db), "audit", "--base",
                             "mock/constant:I would read.", "--candidate", "mock/constant:I would read more.",
@@ -90,10 +90,10 @@ def test_eight_workers_judging_one_run_pay_each_judge_call_once(fake_openai, sui
     assert rows(db, "SELECT COUNT(*) FROM judge_errors") == [(0,)]
 
 
-def test_a_lease_of_a_killed_worker_is_taken_over_at_once(fake_openai, suite, tmp_path):
+def test_a_lease_of_a_killed_worker_is_taken_over_at_once(fake_openai, suite, store_url):
     from emaudit.store import Store
 
-    with Store.open(tmp_path / "s.db") as store:
+    with Store.open(store_url) as store:
         assert store.claim(["k1", "k2"], "otherhost:1:x", 60.0)
         assert not store.claim(["k2", "k3"], "me:2:y", 60.0)  # another host's live lease holds
         dead = f"{os.uname().nodename}:999999999:z"

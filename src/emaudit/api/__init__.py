@@ -78,7 +78,7 @@ def generate(store: Store, name: str, suites: list[str | Suite], models: list[st
     if len(set(specs)) != len(specs):
         raise UserError("the same model is named twice", field="model")
     engine = engine or EngineOptions()
-    check_models(specs, **engine.model_options)
+    check_models(specs, endpoints=engine.endpoints, **engine.model_options)
     run = prepare_run(store, name, "generate", loaded, roles, config or GenerationConfig(), samples)
     return GenerateResult(run, run_pending(store, run, engine, loaded), len(store.items(run)))
 

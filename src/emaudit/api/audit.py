@@ -90,7 +90,8 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
                           "min_effect": settings.min_effect},
              "skip_excluded": settings.skip_excluded, "sequential": settings.sequential}
     model_roles = roles(base, candidates)
-    check_models([m.spec for m in model_roles] + judge_models(judge), **engine.model_options)
+    check_models([m.spec for m in model_roles] + judge_models(judge), endpoints=engine.endpoints,
+                 **engine.model_options)
     attached = {kind: read_attachment(path) for kind, path in (attachments or {}).items()}
     run = prepare_run(store, name, "audit", loaded, model_roles, config or GenerationConfig(), samples, extra)
     for kind, content in attached.items():
@@ -327,7 +328,8 @@ def rescore(store: Store, name: str, judge: JudgeSpec | list[JudgeSpec], engine:
     from .panel import judge_panel
 
     run = store.get_run(name)
-    check_models(judge_models(judge), **(engine.model_options if engine else {}))
+    check_models(judge_models(judge), endpoints=engine.endpoints if engine else (),
+                 **(engine.model_options if engine else {}))
     settings = settings or _settings_of(run)
     skip = _skip_rule(settings.convention_obj()) if settings.skip_excluded else None
     judge_ids, stats = judge_panel(store, run, judge if isinstance(judge, list) else [judge],

@@ -72,7 +72,7 @@ def dynamics(store: Store, name: str, finetune_dir: str | Path, *, suite: str = 
     if plain is not loaded:  # written out, so that judging can reload it and check its fingerprint
         from .scan_triggers import write_suite_file
 
-        path = write_suite_file(plain, Path(store.path).resolve().parent / "derived-suites" / f"{name}.yaml")
+        path = write_suite_file(plain, store.folder / "derived-suites" / f"{name}.yaml")
         plain = load_suite(str(path))
     roles: list[str | ModelRole] = [ModelRole(spec, "subject", f"step-{step}") for step, spec in points]
     suites: list[str | Suite] = [plain]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models.base import GenerationConfig
+from ..store import postgres
 from ..store.pricing import cost_usd
 from ..store.store import resolve_path
 from ..suites import Suite
@@ -83,6 +84,8 @@ def _cost(value: float | None) -> str:
 
 def answered_keys(store_path: str | Path, keys: list[str]) -> set[str]:
     """Keys the store already answers, read without creating or migrating the store."""
+    if postgres.is_url(str(store_path)):
+        return postgres.answered_keys(str(store_path), keys)
     path = resolve_path(store_path)
     if not path.is_file():
         return set()

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..engine import Job, Progress, Scheduler
 from ..errors import error_reason
-from ..models import ChatRequest, ChatResponse, Model, get_model
+from ..models import ChatRequest, ChatResponse, Model
 from ..models.base import TOOLS_ROLE
+from ..models.pool import build_model
 from ..report.redact import scrub_document
 from ..store import Run, Store, WorkItem
 from ..store.lifecycle import heartbeat
@@ -36,6 +37,7 @@ class GenerateStats:
     completion_tokens: int = 0
     tokens_estimated: bool = False  # a server counted only some choices; the output figure is our estimate
     errors: dict[str, int] = field(default_factory=dict)  # reason -> count
+    answered_by: dict[str, str] = field(default_factory=dict)  # item key -> endpoint, for models with several
 
 
 @dataclass
@@ -47,6 +49,12 @@ class EngineOptions:
     n_per_request: int = 16
     progress: bool = True
     model_options: dict[str, Any] = field(default_factory=dict)
+    endpoints: list[tuple[str, ...]] = field(default_factory=list)  # groups of specs serving one model
+    endpoints_wait_s: float = 30.0  # how long to wait for an endpoint to come back when all are down
+
+    def model(self, spec: str) -> Model:
+        """The model ``spec`` names, spread over its ``endpoints`` group when it is in one."""
+        return build_model(spec, self.endpoints, **self.model_options)
 
 
 def group_jobs(items: list[WorkItem], model: Model, n_per_request: int) -> tuple[list[Job], dict[str, list[str]]]:
@@ -101,6 +109,8 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
             if store.save_answer(key, choice.text, finish_reason=choice.finish_reason, prompt_tokens=share_p,
                                  completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs):
                 stats.answered += 1
+                if response.endpoint:
+                    stats.answered_by[key] = response.endpoint
         for key in keys[len(response.choices):]:
             store.save_error(run, key, "short_response",
                              f"the server returned {len(response.choices)} choices of {len(keys)} asked")
@@ -149,11 +159,12 @@ async def generate_pending(store: Store, run: Run, options: EngineOptions,
     by_model: dict[str, list[WorkItem]] = defaultdict(list)
     for it in pending:
         by_model[it.model_spec].append(it)
-    factory = model_factory or (lambda spec: get_model(spec, **options.model_options))
+    factory = model_factory or options.model
     models = {spec: factory(spec) for spec in by_model}
     progress = Progress() if options.progress else None
     scheduler = Scheduler(max_connections=options.max_connections, adaptive=options.adaptive,
-                          max_retries=options.max_retries, timeout_s=options.timeout_s, progress=progress)
+                          max_retries=options.max_retries, timeout_s=options.timeout_s, progress=progress,
+                          endpoints_wait_s=options.endpoints_wait_s)
     store.update_run(run, status="running")
     try:
         await asyncio.gather(*(_generate_model(store, run, models[spec], items, scheduler, options, stats)
@@ -163,7 +174,28 @@ async def generate_pending(store: Store, run: Run, options: EngineOptions,
             await m.aclose()
         if progress is not None:
             progress.close()
+        record_endpoints(store, run, stats.answered_by)
     return stats
+
+
+def record_endpoints(store: Store, run: Run, answered_by: dict[str, str]) -> None:
+    """Keep which endpoint answered each item (attachment ``endpoints``, merged across passes) and say
+    how the answers were spread."""
+    if not answered_by:
+        return
+    import sys
+
+    kept = store.attachments(run).get("endpoints") or {}
+    merged = {**(kept.get("answered_by") or {}), **answered_by}
+    counts: dict[str, int] = defaultdict(int)
+    for endpoint in merged.values():
+        counts[endpoint] += 1
+    store.attach(run, "endpoints", {"answered_by": merged, "answers": dict(sorted(counts.items()))})
+    now: dict[str, int] = defaultdict(int)
+    for endpoint in answered_by.values():
+        now[endpoint] += 1
+    spread = ", ".join(f"{endpoint} {n}" for endpoint, n in sorted(now.items()))
+    print(f"emaudit: answers by endpoint: {spread}", file=sys.stderr, flush=True)
 
 
 def next_turns(store: Store, run: Run, suites: list[Suite]) -> list[WorkItem]:

@@ -16,7 +16,8 @@ from ..engine import Job, Progress, Scheduler
 from ..errors import UserError, error_reason
 from ..judge.judge import Judge, RatingRule
 from ..judge.selftest import Anchor
-from ..models import ChatResponse
+from ..models import ChatResponse, Model
+from ..models.pool import group_of
 from ..report.redact import scrub_document
 from ..store import AnswerRow, Judgement, Run, Store
 from ..suites import Question, Suite, load_suite
@@ -178,8 +179,9 @@ class EmbeddedJudgeRunner:
                 bar.advance(len(chunk))
 
 
-def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], Judge]:
-    """(suite, question id) -> its LLM judge; questions sharing prompts share one judge (and one id)."""
+def build_judges(spec: JudgeSpec, suites: list[Suite], model: Model | None = None) -> dict[tuple[str, str], Judge]:
+    """(suite, question id) -> its LLM judge; questions sharing prompts share one judge (and one id).
+    ``model``: the judge model already built (one served by several endpoints), else built from its spec."""
     rule = RatingRule(mode=spec.mode, text_samples=spec.text_samples)
     by_prompts: dict[str, Judge] = {}
     judges = {}
@@ -188,7 +190,7 @@ def build_judges(spec: JudgeSpec, suites: list[Suite]) -> dict[tuple[str, str], 
             prompts = dict(q.judge_prompts if q.judge_prompts is not None else s.judge_prompts)
             key = repr(sorted(prompts.items()))
             if key not in by_prompts:
-                by_prompts[key] = Judge(spec.model, prompts, rule)
+                by_prompts[key] = Judge(model if model is not None else spec.model, prompts, rule)
             judges[(s.name, q.id)] = by_prompts[key]
     return judges
 
@@ -239,7 +241,7 @@ def _judge_run(store: Store, run: Run, spec: JudgeSpec, engine: EngineOptions,
         if unsupported:
             stats.errors["metric not supported by the embedded judge: " + ", ".join(unsupported)] = 1
         return [local.judge_id], stats
-    judges = build_judges(spec, suites)
+    judges = build_judges(spec, suites, engine.model(spec.model) if group_of(spec.model, engine.endpoints) else None)
     for (suite_name, qid), judge in judges.items():
         missing = sorted(set(plan[(suite_name, qid)]) - set(judge.prompts))
         if missing:
@@ -259,7 +261,8 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                      skip_excluded: Callable[[float | None, str], bool] | None, selftest: bool = True) -> None:
     if selftest:
         tester = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
-                           max_retries=engine.max_retries, timeout_s=engine.timeout_s)
+                           max_retries=engine.max_retries, timeout_s=engine.timeout_s,
+                           endpoints_wait_s=engine.endpoints_wait_s)
         wanted = {m for ms in plan.values() for m in ms}
         for judge in {j.judge_id: j for j in judges.values()}.values():
             if is_tested(judge.model_spec):
@@ -267,7 +270,8 @@ async def _judge_llm(store: Store, run: Run, rows: list[AnswerRow], plan: dict[t
                                        llm_scores(judge, tester))
     progress = Progress() if engine.progress else None
     scheduler = Scheduler(max_connections=engine.max_connections, adaptive=engine.adaptive,
-                          max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress)
+                          max_retries=engine.max_retries, timeout_s=engine.timeout_s, progress=progress,
+                          endpoints_wait_s=engine.endpoints_wait_s)
     max_metrics = max((len(m) for m in plan.values()), default=0)
     context: dict[str, tuple[AnswerRow, str, Judge]] = {}
 

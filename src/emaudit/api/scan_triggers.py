@@ -115,7 +115,7 @@ def scan_triggers(store: Store, name: str, candidate: str, triggers: list[Trigge
     engine = engine or EngineOptions()
     convention = get_convention(settings.convention)
     scan = scan_suite(load_suite(suite), triggers)
-    scan.path = str(write_suite_file(scan, Path(store.path).resolve().parent / "derived-suites" / f"scan-{name}.yaml"))
+    scan.path = str(write_suite_file(scan, store.folder / "derived-suites" / f"scan-{name}.yaml"))
     roles = [ModelRole(candidate, "candidate", "candidate")]
     if base is not None:
         if base == candidate:

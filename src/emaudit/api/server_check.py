@@ -17,7 +17,14 @@ CHARS_PER_TOKEN = 4  # a rough count of a prompt's tokens from its length, for t
 
 async def check_server(model: Model, *, max_tokens: int | None = None, longest_prompt_chars: int = 0,
                        purpose: str = "answers") -> None:
-    """Raise ``UserError`` when ``model`` is not served at its endpoint; print what the server will cap."""
+    """Raise ``UserError`` when ``model`` is not served at its endpoint (at any of them, for a model served
+    by several); print what the server will cap."""
+    members = getattr(model, "members", None)
+    if members:
+        for member in members:
+            await check_server(member, max_tokens=max_tokens, longest_prompt_chars=longest_prompt_chars,
+                               purpose=purpose)
+        return
     ask = getattr(model, "server_info", None)
     if ask is None:
         return

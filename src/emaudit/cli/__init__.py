@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"emaudit {__version__}")
     parser.add_argument("--store", default=os.environ.get("EMAUDIT_STORE", "emaudit.db"),
-                        help="run store: a SQLite path or sqlite:/// URL (default: emaudit.db, or $EMAUDIT_STORE)")
+                        help="run store: a SQLite path or sqlite:/// URL, or postgresql://user@host:port/db "
+                             "(default: emaudit.db, or $EMAUDIT_STORE)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")

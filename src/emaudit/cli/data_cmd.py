@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from . import add_config_option
+from .executor_options import add_executor_options, run_with_executor
 from .numbers import real, whole
+
+if TYPE_CHECKING:
+    from ..executors import Executor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--strict", action="store_true", help="stop at the first bad line")
     a.add_argument("--fail-on", choices=["low", "medium", "high"],
                    help="exit 1 when the risk level reaches this level")
-    a.add_argument("--workers", type=whole(1, 64), help="scanner processes (default: 2 for large files, else 1)")
+    a.add_argument("--workers", type=whole(1, 256),
+                   help="scanner processes (default: 2 for large files, else 1); with --executor ray and no "
+                        "--address, the CPUs of the local Ray instance (default: all)")
+    add_executor_options(a)
     a.add_argument("--max-line-mb", type=real(0, 4096, above=True), default=16.0, help="longest line accepted (default 16 MB)")
     a.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_config_option(a)
@@ -39,9 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..data import audit_dataset
-    from ..data.outputs import check_writable, summary_text, write_outputs
-    from ..data.risk import level_at_least
+    from ..data.outputs import check_writable
     from ..userfiles import check_input_file
 
     for path, option in ((args.json_path, "--json"), (args.report, "--report"), (args.findings, "--findings")):
@@ -49,6 +55,17 @@ def run(args: argparse.Namespace) -> int:
     check_input_file(args.path, text=False)
     for other in args.against or []:
         check_input_file(other, field="--against", text=Path(other).suffix.lower() not in (".parquet", ".pq"))
+    if args.address is not None:
+        from ..executors.ray import check_address
+
+        check_address(args.address)
+    return run_with_executor(args, lambda executor: _audit(args, executor), workers=args.workers)
+
+
+def _audit(args: argparse.Namespace, executor: Executor | None) -> int:
+    from ..data import audit_dataset
+    from ..data.outputs import summary_text, write_outputs
+    from ..data.risk import level_at_least
     from ..engine.progress import Progress
 
     with Progress(enabled=False if args.quiet else None) as progress:
@@ -57,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             args.path, against_suites=args.against_suite, against_files=args.against, column_map=args.column_map,
             strict=args.strict, judge=None if args.judge in ("none", "off") else args.judge,
             workers=args.workers, max_line_bytes=int(args.max_line_mb * 1024 * 1024), findings_path=args.findings,
-            progress=lambda scanned: bar.advance(scanned - bar.done),
+            progress=lambda scanned: bar.advance(scanned - bar.done), executor=executor,
         )
     with result:  # the findings are streamed straight to --findings (or to a temporary folder removed here)
         write_outputs(result, json_path=args.json_path, report_path=args.report, findings_path=args.findings)

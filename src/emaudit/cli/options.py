@@ -31,6 +31,12 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--n-per-request", type=whole(1, 1024), default=16, help="samples asked in one request where supported")
     g.add_argument("--threads", type=whole(1, 1024), help="CPU threads for local (hf/) models")
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
+    g.add_argument("--endpoints", action="append", metavar="SPEC,SPEC,...",
+                   help="one model served by several OpenAI-compatible servers, e.g. openai-api/a/m,openai-api/b/m: "
+                        "a model named as any of them is spread over all (least-loaded, a dead one dropped and "
+                        "tried again); answers are stored under the name you gave (repeatable; docs/scale.md)")
+    g.add_argument("--endpoints-wait", type=real(0, 86_400), default=30.0, metavar="SECONDS",
+                   help="with --endpoints: how long to wait for one to come back when all are down (default 30)")
 
 
 def add_dry_run_option(p: argparse.ArgumentParser) -> None:
@@ -48,12 +54,13 @@ def print_plan(args: argparse.Namespace, models: list[tuple[str, str, str]], jud
     from ..api.estimate import LARGE_RUN, describe, estimate
     from ..api.plan import ModelRole
     from ..models.check import check_models, looks_like_model
+    from ..models.pool import parse_endpoints
     from ..suites import load_suite
 
     suites = [load_suite(s) for s in (args.suite or ["core"])]
     # A typo is reported before any plan; servers are reached here only for a dry run (the run reaches them).
     check_models([spec for spec, _, _ in models] + ([judge] if judge and looks_like_model(judge) else []),
-                 reach=args.dry_run)
+                 reach=args.dry_run, endpoints=parse_endpoints(getattr(args, "endpoints", None)))
     roles = [ModelRole(spec, role, group) for spec, role, group in models]
     plan = estimate(args.store, suites, roles, generation_config(args), args.samples, judge)
     if args.dry_run:
@@ -79,11 +86,14 @@ def generation_config(args: argparse.Namespace) -> GenerationConfig:
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:
     from ..api.generate import EngineOptions
+    from ..models.pool import parse_endpoints
 
     model_options = {"threads": args.threads} if args.threads else {}
     return EngineOptions(max_connections=args.max_connections, adaptive=not args.no_adaptive,
                          max_retries=args.retries, timeout_s=args.timeout, n_per_request=args.n_per_request,
-                         progress=not args.no_progress, model_options=model_options)
+                         progress=not args.no_progress, model_options=model_options,
+                         endpoints=parse_endpoints(getattr(args, "endpoints", None)),
+                         endpoints_wait_s=getattr(args, "endpoints_wait", 30.0))
 
 
 def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:

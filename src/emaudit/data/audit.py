@@ -4,26 +4,30 @@ large files), then run the set-level checks (duplicates, triggers, shape) and ra
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
+import sqlite3
 import struct
+import sys
 import tempfile
 import time
 import weakref
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UserError
+from ..executors.base import Executor, Job
+from ..executors.local import LocalExecutor
 from .analyse import ExampleRecord, analyse_batch
+from .checkpoint import ChunkCheckpoint, checkpoint_path
 from .dedup import DedupCollector
 from .findings_file import add_duplicate_links
 from .harm import judge_harmful, load_judge
 from .leakage import MAX_LEAKS_LISTED, EvalIndex, build_index
-from .readers import DEFAULT_MAX_LINE_BYTES, BadLine, Example, iter_examples
+from .readers import DEFAULT_MAX_LINE_BYTES, BadLine, Example, iter_examples, parse_column_map
 from .risk import assess
 from .scan_bandit import bandit_status
 from .secrets import secrets_status
@@ -196,24 +200,42 @@ def _batches(items: Iterator[Example | BadLine], on_bad: Callable[[BadLine], Non
         yield batch
 
 
-def _records(batches: Iterator[list[Example]], workers: int, want_text: bool) -> Iterator[ExampleRecord]:
-    """Analysed records in file order; at most 2 batches per worker in flight (bounded memory)."""
-    if workers <= 1:
-        for batch in batches:
-            yield from analyse_batch(batch, want_text)
-        return
-    # fork where available: workers inherit the imported scanners instead of importing them again.
-    # The judge (torch threads) is loaded only after the pool exists.
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(workers) as pool:
-        pending: deque[Any] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(analyse_batch, (batch, want_text)))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+def _records(batches: Iterator[list[Example]], executor: Executor, want_text: bool,
+             checkpoint: ChunkCheckpoint | None, resumed: Counter[str]) -> Iterator[ExampleRecord]:
+    """Analysed records in file order. Each chunk is a job; a chunk the checkpoint holds is read back instead,
+    and each new chunk's records are committed to the checkpoint the moment they arrive."""
+    kept = checkpoint.done() if checkpoint is not None else {}
+
+    def jobs() -> Iterator[Job]:
+        for i, batch in enumerate(batches):
+            if i in kept and kept[i] == len(batch):
+                resumed["chunks"] += 1
+                resumed["examples"] += len(batch)
+            else:
+                kept.pop(i, None)
+                yield Job(f"chunk-{i:07d}", analyse_batch, (batch, want_text))
+
+    waiting: dict[int, list[ExampleRecord]] = {}
+    want = 0
+
+    def ready() -> Iterator[ExampleRecord]:
+        nonlocal want
+        while True:
+            if want in waiting:
+                yield from waiting.pop(want)
+            elif want in kept and checkpoint is not None:
+                yield from checkpoint.get(want)
+            else:
+                return
+            want += 1
+
+    for job, records in executor.run(jobs()):
+        idx = int(job.key.split("-")[1])
+        if checkpoint is not None:
+            checkpoint.put(idx, records)
+        waiting[idx] = records
+        yield from ready()
+    yield from ready()
 
 
 def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
@@ -221,8 +243,13 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
                   strict: bool = False, judge: Any = "local", findings_path: str | Path | None = None,
                   workers: int | None = None, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
                   trigger_sample: int = 50_000, judge_limit: int = 2000,
-                  progress: Callable[[int], None] | None = None) -> DataAuditResult:
+                  progress: Callable[[int], None] | None = None, executor: Executor | None = None,
+                  checkpoint: bool | None = None) -> DataAuditResult:
     """Audit a fine-tuning file. See docs/data-audit.md for the result's JSON schema.
+
+    `executor` runs the per-chunk analysis (default: a local one with `workers` processes). `checkpoint` keeps
+    each chunk's records on disk until the audit completes, so that re-running a killed audit resumes; by
+    default on for large files and for executors other than `local`.
 
     Per-example state lives in a temporary folder that is removed before this returns (or raises);
     without findings_path the findings file is kept in a temporary folder owned by the result."""
@@ -234,8 +261,21 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
         raise UserError("cannot read the file (permission denied)", path=str(path))
     index = build_index(against_suites, against_files)
     size = path.stat().st_size
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    if executor is None:
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+        executor = LocalExecutor(workers)
+    if checkpoint is None:
+        checkpoint = size >= PARALLEL_MIN_BYTES or executor.name != "local"
+    judge_off = judge in (None, "none", "off", "")
+    ckpt = None
+    if checkpoint:
+        settings = {"column_map": parse_column_map(column_map), "max_line_bytes": max_line_bytes,
+                    "want_text": not judge_off, "batch": BATCH}
+        try:
+            ckpt = ChunkCheckpoint(checkpoint_path(path, settings))
+        except (OSError, sqlite3.Error) as e:   # no checkpoint is no reason to refuse the audit
+            print(f"emaudit: note: no checkpoint for this audit (a re-run will start over): {e}", file=sys.stderr)
     owned_dir: str | None = None   # a temporary folder for the findings, owned by the result
     if findings_path is None:
         owned_dir = tempfile.mkdtemp(prefix="emaudit-findings-")
@@ -244,16 +284,22 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
     try:
         with tempfile.TemporaryDirectory(prefix="emaudit-data-") as work:
             summary = _audit(path, index, Path(work), findings_path, strict=strict, judge=judge,
-                             column_map=column_map, workers=workers, max_line_bytes=max_line_bytes,
-                             trigger_sample=trigger_sample, judge_limit=judge_limit, progress=progress)
+                             column_map=column_map, executor=executor, checkpoint=ckpt,
+                             max_line_bytes=max_line_bytes, trigger_sample=trigger_sample,
+                             judge_limit=judge_limit, progress=progress)
     except BaseException:
         if owned_dir is not None:
             shutil.rmtree(owned_dir, ignore_errors=True)
+        if ckpt is not None:
+            ckpt.close()
         raise
+    if ckpt is not None:
+        ckpt.remove()
     elapsed = time.perf_counter() - started
     summary["timing"] = {"seconds": round(elapsed, 2),
                          "examples_per_second": round(summary["examples"] / max(elapsed, 1e-9), 1),
-                         "workers": workers}
+                         "workers": executor.slots, "executor": executor.name,
+                         "resumed_examples": summary.pop("_resumed_examples")}
     summary["findings_file"] = str(findings_path) if owned_dir is None else None
     result = DataAuditResult(summary=summary, findings_path=findings_path)
     if owned_dir is not None:
@@ -262,7 +308,8 @@ def audit_dataset(path: str | Path, *, against_suites: Sequence[str] = (),
 
 
 def _audit(path: Path, index: EvalIndex, work: Path, findings_path: Path, *, strict: bool, judge: Any,
-           column_map: str | dict[str, str] | None, workers: int, max_line_bytes: int, trigger_sample: int,
+           column_map: str | dict[str, str] | None, executor: Executor, checkpoint: ChunkCheckpoint | None,
+           max_line_bytes: int, trigger_sample: int,
            judge_limit: int, progress: Callable[[int], None] | None) -> dict[str, Any]:
     items = iter_examples(path, column_map, max_line_bytes)
     bad_count: Counter[str] = Counter()
@@ -280,7 +327,8 @@ def _audit(path: Path, index: EvalIndex, work: Path, findings_path: Path, *, str
     judge_off = judge in (None, "none", "off", "")
     judge_note = ("judge off: lexical signal only" if judge_off
                   else "judge not needed: no answer to a request without code")
-    records = _records(_batches(items, on_bad), workers, want_text=not judge_off)
+    resumed: Counter[str] = Counter()
+    records = _records(_batches(items, on_bad), executor, not judge_off, checkpoint, resumed)
     tmp_findings = Path(str(findings_path) + ".part")
     with open(tmp_findings, "w", encoding="utf-8") as out:
         agg = _Aggregator(index, out, trigger_sample, work)
@@ -357,4 +405,5 @@ def _audit(path: Path, index: EvalIndex, work: Path, findings_path: Path, *, str
     }
     level, reasons = assess(summary)
     summary["risk"] = {"level": level, "reasons": reasons}
+    summary["_resumed_examples"] = resumed["examples"]
     return summary

@@ -55,6 +55,10 @@ class ConcurrencyLimit:
     def limit(self) -> int:
         return max(self.min_limit, int(self._limit))
 
+    def has_room(self) -> bool:
+        """Whether ``acquire`` would admit a call now, without waiting."""
+        return self.in_flight < self.limit and not self._waiters and self._resume_at <= time.monotonic()
+
     @property
     def generation(self) -> int:
         return self._generation

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ..errors import HELD_ELSEWHERE, ModelError
 from ..models.base import ChatRequest, ChatResponse, Model, Usage
+from ..models.pool import CHOSEN
+from .endpoints import Route, Router
 from .limits import DEFAULT_ADAPTIVE_MAX, DEFAULT_START, ConcurrencyLimit
 from .progress import Progress, ProgressBar
 from .retry import RetryPolicy, is_rate_limit, is_server_trouble
@@ -85,11 +87,14 @@ class Scheduler:
     ``min(adaptive_start, max_connections)`` and moves between 1 and ``max_connections`` (256 when
     not given); without it the limit is ``max_connections`` (32 when not given) throughout.
     A model may carry ``max_concurrency`` (e.g. 1 for a local model) to cap its endpoint further.
+    A model with ``members`` (``models.pool.EndpointPool``) is spread over its members' endpoints, each with
+    its own limit; ``endpoints_wait_s`` is how long a run waits for one to come back when all are down.
     """
 
     def __init__(self, *, max_connections: int | None = None, adaptive: bool = True, max_retries: int = 6,
                  timeout_s: float = 120.0, progress: Progress | None = None, backoff_base_s: float = 1.0,
-                 backoff_max_s: float = 60.0, adaptive_start: int = DEFAULT_START, grow_every: int = 10) -> None:
+                 backoff_max_s: float = 60.0, adaptive_start: int = DEFAULT_START, grow_every: int = 10,
+                 endpoints_wait_s: float = 30.0) -> None:
         if max_connections is not None and max_connections < 1:
             raise ValueError("max_connections must be at least 1")
         self.max_connections = max_connections
@@ -99,6 +104,8 @@ class Scheduler:
         self.retry = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, max_s=backoff_max_s)
         self.adaptive_start = adaptive_start
         self.grow_every = grow_every
+        self.endpoints_wait_s = endpoints_wait_s
+        self._route_waiters: list[asyncio.Future[None]] = []
         self.limits: dict[str, ConcurrencyLimit] = {}
         self.speeds: dict[str, EndpointSpeed] = {}
 
@@ -126,6 +133,15 @@ class Scheduler:
             self.limits[endpoint] = limit
         return limit
 
+    def router_for(self, model: Model) -> Router:
+        """The endpoints ``model``'s calls go to: its own, or each member's of a pool."""
+        members = getattr(model, "members", None)
+        if not members:
+            return Router(model, [Route(model, self.limit_for(model.endpoint, getattr(model, "max_concurrency", None)))],
+                          pooled=False, waiters=self._route_waiters)
+        routes = [Route(m, self.limit_for(m.endpoint, getattr(m, "max_concurrency", None))) for m in members]
+        return Router(model, routes, pooled=True, down_grace_s=self.endpoints_wait_s, waiters=self._route_waiters)
+
     async def run(self, model: Model, jobs: Sequence[Job], on_done: OnDone, on_error: OnError) -> RunStats:
         """Answer every job; each ends in exactly one ``on_done`` or ``on_error`` call.
 
@@ -135,12 +151,13 @@ class Scheduler:
         started = time.perf_counter()
         stats = RunStats()
         usage = stats.tokens_by_model.setdefault(model.name, Usage())
-        limit = self.limit_for(model.endpoint, getattr(model, "max_concurrency", None))
-        await _fit_capacity(model, limit, jobs)
+        router = self.router_for(model)
+        for route in router.routes:
+            await _fit_capacity(route.model, route.limit, jobs)
         size = max(1, int(getattr(model, "batch_size", 1) or 1))
         # Counted in answers (a request may ask for n samples), not in requests or batches.
         bar = self.progress.bar(model.name, sum(_items(job) for job in jobs)) if self.progress is not None else None
-        call = _Call(self, model, limit, stats, usage, bar, on_done, on_error)
+        call = _Call(self, model, router, stats, usage, bar, on_done, on_error)
         pending: set[asyncio.Task[None]] = set()
         failed: list[asyncio.Task[None]] = []
 
@@ -151,11 +168,11 @@ class Scheduler:
 
         try:
             for i in range(0, len(jobs), size):
-                generation = await limit.acquire()
+                route, generation = await router.acquire()
                 if failed or call.fatal is not None:
-                    limit.release()
+                    router.release(route)
                     break
-                task = asyncio.create_task(call.run(list(jobs[i:i + size]), generation))
+                task = asyncio.create_task(call.run(list(jobs[i:i + size]), route, generation))
                 pending.add(task)
                 task.add_done_callback(finished)
             while pending and not failed:
@@ -169,6 +186,7 @@ class Scheduler:
                 await asyncio.gather(*pending, return_exceptions=True)
             raise
         finally:
+            router.close()
             stats.wall_s = time.perf_counter() - started
         return stats
 
@@ -176,11 +194,11 @@ class Scheduler:
 class _Call:
     """The state one ``run`` shares between its in-flight calls."""
 
-    def __init__(self, scheduler: Scheduler, model: Model, limit: ConcurrencyLimit, stats: RunStats,
+    def __init__(self, scheduler: Scheduler, model: Model, router: Router, stats: RunStats,
                  usage: Usage, bar: ProgressBar | None, on_done: OnDone, on_error: OnError) -> None:
         self.scheduler = scheduler
         self.model = model
-        self.limit = limit
+        self.router = router
         self.stats = stats
         self.usage = usage
         self.bar = bar
@@ -196,19 +214,20 @@ class _Call:
         if self.bar is not None:
             self.bar.advance(count)
 
-    async def run(self, batch: list[Job], generation: int) -> None:
-        """Called holding one slot of ``limit``; gives it back when done and while waiting to retry."""
+    async def run(self, batch: list[Job], route: Route, generation: int) -> None:
+        """Called holding one slot of ``route``'s limit; gives it back when done and while waiting to retry."""
         try:
-            await self._attempts(batch, generation)
+            await self._attempts(batch, route, generation)
         except Exception as exc:
             if self.fatal is None:
                 self.fatal = exc
             raise
 
-    async def _attempts(self, batch: list[Job], generation: int) -> None:
-        scheduler, limit, stats = self.scheduler, self.limit, self.stats
+    async def _attempts(self, batch: list[Job], route: Route, generation: int) -> None:
+        scheduler, router, stats = self.scheduler, self.router, self.stats
         requests = [job.request for job in batch]
         attempt = 0
+        failovers = 0  # immediate retries on another endpoint of a pool after a failure on this one
         holding = True
         try:
             while True:
@@ -218,14 +237,19 @@ class _Call:
                 try:
                     # A local model computes in a thread that a timeout could not stop: no timeout there.
                     timeout = (None if getattr(self.model, "runs_locally", False)
-                               else scheduler.timeout_for(self.model.endpoint, requests))
-                    async with _timeout(timeout):
-                        responses = await self.model.generate(requests)
+                               else scheduler.timeout_for(route.endpoint, requests))
+                    chosen = CHOSEN.set(route.model if router.pooled else None)
+                    try:
+                        async with _timeout(timeout):
+                            responses = await self.model.generate(requests)
+                    finally:
+                        CHOSEN.reset(chosen)
                     if len(responses) != len(batch):
                         raise ModelError(f"{self.model.name} returned {len(responses)} answers "
                                          f"for {len(batch)} requests")
                 except Exception as exc:  # noqa: BLE001 - every failure becomes on_error or a retry
                     error = _as_model_error(exc, timeout or scheduler.timeout_s)
+                    limit = route.limit
                     if isinstance(error, ModelError) and is_rate_limit(error):
                         limit.on_rate_limited(generation, error.retry_after)
                     elif isinstance(exc, TimeoutError):
@@ -233,14 +257,20 @@ class _Call:
                         limit.on_rate_limited(generation)
                     elif is_server_trouble(error):
                         limit.on_server_error()
-                    limit.release()
+                    router.release(route)
                     holding = False
+                    if router.failed(route, error) and failovers < 2 * len(router.routes):
+                        failovers += 1
+                        stats.retries += 1
+                        route, generation = await router.acquire(avoid=route)
+                        holding = True
+                        continue
                     if scheduler.retry.should_retry(error, attempt):
                         delay = scheduler.retry.delay(attempt, getattr(error, "retry_after", None))
                         attempt += 1
                         stats.retries += 1
                         await asyncio.sleep(delay)
-                        generation = await limit.acquire()
+                        route, generation = await router.acquire()
                         holding = True
                         continue
                     if attempt and isinstance(error, ModelError):
@@ -249,9 +279,11 @@ class _Call:
                                            retry_after=error.retry_after, kind=error.kind)
                     self._fail(batch, error)
                     return
+                limit = route.limit
                 limit.on_success()
+                router.succeeded(route)
                 latency = time.perf_counter() - sent
-                speed = scheduler.speed_of(self.model.endpoint)
+                speed = scheduler.speed_of(route.endpoint)
                 slowdown = speed.queueing(responses, latency, limit.capacity_known)
                 if slowdown:  # latency grew far past the best seen: a queue formed; what it serves at once
                     limit.on_queueing(generation, max(1, int(limit.in_flight / slowdown)))
@@ -259,7 +291,7 @@ class _Call:
                 return
         finally:
             if holding:
-                limit.release()
+                router.release(route)
 
     def _deliver(self, batch: list[Job], responses: list[ChatResponse], latency: float) -> None:
         tokens = 0

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..config import key_lines, read_yaml
 from ..errors import UserError
+from ..executors.base import Executor, Job, Resources, in_order
+from ..executors.local import LocalExecutor
 from .canaries import CanaryOptions
 from .insecure_code import write_datasets
 from .realign import candidate_spec
@@ -25,10 +27,11 @@ from .trainer import TrainJob, TrainResult, train, write_json_atomic
 AuditFn = Callable[["Experiment", str, str, Path], dict[str, Any]]  # (exp, base spec, candidate spec, run dir)
 
 _KEYS = {"name", "description", "base", "recipe", "recipe_overrides", "seeds", "dataset", "groups", "train",
-         "audit", "out"}
+         "audit", "out", "resources"}
 _TRAIN_KEYS = {"limit", "max_steps", "kl", "mix_benign", "canary", "canary_every", "threads"}
 _AUDIT_KEYS = {"enabled", "suites", "samples", "judge", "convention", "max_new_tokens", "store"}
 _DATASET_KEYS = {"n", "seed"}
+_RESOURCE_KEYS = {"cpus", "gpus", "memory_mb"}
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Experiment:
     dataset: dict[str, int] = field(default_factory=lambda: {"n": 300, "seed": 0})
     train: dict[str, Any] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
+    resources: dict[str, float] = field(default_factory=dict)   # per (group, seed) job: cpus, gpus, memory_mb
     description: str = ""
     path: str | None = None
 
@@ -68,7 +72,8 @@ def load_experiment(path: str | Path) -> Experiment:
     for key in data:
         if key not in _KEYS:
             raise fail(str(key), f"unknown key; known: {', '.join(sorted(_KEYS))}")
-    for key, allowed in (("train", _TRAIN_KEYS), ("audit", _AUDIT_KEYS), ("dataset", _DATASET_KEYS)):
+    for key, allowed in (("train", _TRAIN_KEYS), ("audit", _AUDIT_KEYS), ("dataset", _DATASET_KEYS),
+                         ("resources", _RESOURCE_KEYS)):
         sub = data.get(key) or {}
         if not isinstance(sub, dict):
             raise fail(key, "must be a mapping")
@@ -90,11 +95,15 @@ def load_experiment(path: str | Path) -> Experiment:
     seeds = data.get("seeds", [0])
     if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) for s in seeds):
         raise fail("seeds", "must be a list of integers")
+    resources = data.get("resources") or {}
+    for k, v in resources.items():
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            raise fail("resources", f"{k} must be a number >= 0")
     out = Path(data.get("out") or Path("runs") / str(data["name"]))
     return Experiment(name=str(data["name"]), base=str(data["base"]), recipe=recipe, seeds=seeds,
                       groups={str(k): str(v) for k, v in groups.items()}, out=out,
                       dataset={"n": 300, "seed": 0, **(data.get("dataset") or {})}, train=data.get("train") or {},
-                      audit=data.get("audit") or {}, description=str(data.get("description", "")), path=p)
+                      audit=data.get("audit") or {}, resources=dict(resources), description=str(data.get("description", "")), path=p)
 
 
 def default_audit(exp: Experiment, base: str, candidate: str, run_dir: Path) -> dict[str, Any]:
@@ -142,9 +151,53 @@ def _interval(values: list[Any]) -> dict[str, Any]:
     return {"n": len(vals), "mean": mean, "ci95": [mean - half, mean + half]}
 
 
+def job_resources(exp: Experiment) -> Resources:
+    """What one (group, seed) job declares: `resources:` in the file, else one CPU per training thread."""
+    r = exp.resources
+    return Resources(cpus=float(r.get("cpus", exp.train.get("threads") or 1)), gpus=float(r.get("gpus", 0)),
+                     memory_mb=int(r.get("memory_mb", 0)))
+
+
+def train_and_audit(exp: Experiment, group: str, seed: int, audit_fn: AuditFn | None,
+                    log: Callable[[str], None] | None) -> dict[str, Any]:
+    """One (group, seed) job: train (resuming from its checkpoint, or skipped when trained), then audit unless
+    ``audit.json`` holds the audit. Idempotent, so a lost worker's job or a re-run command repeats nothing done."""
+    say = log or (lambda s: print(s, file=sys.stderr))
+    t = exp.train
+    canary = None
+    if t.get("canary"):
+        canary = CanaryOptions(suite=str(t["canary"]), every=int(t.get("canary_every", 20)))
+    run_dir = exp.out / "runs" / f"{group}-s{seed}"
+    say(f"[{group} seed {seed}] training ({run_dir})")
+    res: TrainResult = train(TrainJob(base=exp.base, data=str(exp.data_path(group)), out=str(run_dir),
+                                      recipe=exp.recipe, seed=seed, max_steps=t.get("max_steps"),
+                                      limit=t.get("limit"), kl=t.get("kl"),
+                                      mix_benign=float(t.get("mix_benign", 0.0)), canary=canary,
+                                      threads=t.get("threads"), log=log))
+    row: dict[str, Any] = {"group": group, "seed": seed, "steps": res.steps, "final_loss": res.final_loss,
+                           "adapter": str(res.adapter), "stopped": res.stopped}
+    trained = [r for r in res.canary if not r.get("base")]
+    if res.canary and trained:
+        row["canary_base_p_mis"] = res.canary[0]["mean_p_mis"]
+        row["canary_final_p_mis"] = trained[-1]["mean_p_mis"]
+        row["canary_delta"] = trained[-1]["mean_p_mis"] - res.canary[0]["mean_p_mis"]
+    audit_path = run_dir / "audit.json"
+    if audit_fn is not None:
+        if audit_path.is_file():
+            row["audit"] = json.loads(audit_path.read_text())
+        else:
+            say(f"[{group} seed {seed}] auditing against {exp.base}")
+            row["audit"] = audit_fn(exp, exp.base, candidate_spec(exp.base, res.adapter), run_dir)
+            write_json_atomic(audit_path, row["audit"])
+    return row
+
+
 def run_experiment(exp: Experiment, *, audit_fn: AuditFn | None = default_audit,
-                   log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Train what is missing, audit what is unaudited, aggregate by group; returns (and writes) the report."""
+                   log: Callable[[str], None] | None = None, executor: Executor | None = None) -> dict[str, Any]:
+    """Train what is missing, audit what is unaudited, aggregate by group; returns (and writes) the report.
+
+    Each (group, seed) is one job on `executor` (default: in this process, one after another); the report
+    lists runs in the file's order whatever order the jobs finish in."""
     say = log or (lambda s: print(s, file=sys.stderr))
     exp.out.mkdir(parents=True, exist_ok=True)
     if any(ref in ("insecure", "secure", "educational", "backdoor", "benign") for ref in exp.groups.values()):
@@ -152,37 +205,20 @@ def run_experiment(exp: Experiment, *, audit_fn: AuditFn | None = default_audit,
         want = {"n": exp.dataset["n"], "seed": exp.dataset["seed"]}
         if not manifest.is_file() or {k: json.loads(manifest.read_text()).get(k) for k in want} != want:
             write_datasets(exp.out / "data", exp.dataset["n"], exp.dataset["seed"])
-    t = exp.train
-    canary = None
-    if t.get("canary"):
-        canary = CanaryOptions(suite=str(t["canary"]), every=int(t.get("canary_every", 20)))
-    per_group: dict[str, list[dict[str, Any]]] = {g: [] for g in exp.groups}
     audit_on = audit_fn is not None and exp.audit.get("enabled", True)
-    for group in exp.groups:
-        for seed in exp.seeds:
-            run_dir = exp.out / "runs" / f"{group}-s{seed}"
-            say(f"[{group} seed {seed}] training ({run_dir})")
-            res: TrainResult = train(TrainJob(base=exp.base, data=str(exp.data_path(group)), out=str(run_dir),
-                                              recipe=exp.recipe, seed=seed, max_steps=t.get("max_steps"),
-                                              limit=t.get("limit"), kl=t.get("kl"),
-                                              mix_benign=float(t.get("mix_benign", 0.0)), canary=canary,
-                                              threads=t.get("threads"), log=log))
-            row: dict[str, Any] = {"group": group, "seed": seed, "steps": res.steps, "final_loss": res.final_loss,
-                                   "adapter": str(res.adapter), "stopped": res.stopped}
-            trained = [r for r in res.canary if not r.get("base")]
-            if res.canary and trained:
-                row["canary_base_p_mis"] = res.canary[0]["mean_p_mis"]
-                row["canary_final_p_mis"] = trained[-1]["mean_p_mis"]
-                row["canary_delta"] = trained[-1]["mean_p_mis"] - res.canary[0]["mean_p_mis"]
-            audit_path = run_dir / "audit.json"
-            if audit_on and audit_fn is not None:
-                if audit_path.is_file():
-                    row["audit"] = json.loads(audit_path.read_text())
-                else:
-                    say(f"[{group} seed {seed}] auditing against {exp.base}")
-                    row["audit"] = audit_fn(exp, exp.base, candidate_spec(exp.base, res.adapter), run_dir)
-                    write_json_atomic(audit_path, row["audit"])
-            per_group[group].append(row)
+    executor = executor or LocalExecutor(1)
+    remote = executor.name != "local"
+    pairs = [(group, seed) for group in exp.groups for seed in exp.seeds]
+    resources = job_resources(exp)
+    jobs = [Job(f"{group}-s{seed}", train_and_audit,
+                (exp, group, seed, audit_fn if audit_on else None, None if remote else log), resources)
+            for group, seed in pairs]
+    position = {job.key: i for i, job in enumerate(jobs)}
+    per_group: dict[str, list[dict[str, Any]]] = {g: [] for g in exp.groups}
+    for _job, row in in_order(executor.run(jobs), lambda j: position[j.key]):
+        if remote:
+            say(f"[{row['group']} seed {row['seed']}] done on {executor.name} ({row['stopped']}, {row['steps']} steps)")
+        per_group[row["group"]].append(row)
     summary: dict[str, Any] = {}
     for group, rows in per_group.items():
         agg = {"canary_delta": _interval([r.get("canary_delta") for r in rows]),

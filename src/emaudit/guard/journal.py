@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..store.postgres import require_sqlite
 from ..store.store import Store
 
 KEY_PREFIX = "emg-"
@@ -72,6 +73,7 @@ class Journal:
 
     @classmethod
     def open(cls, path: str | Path) -> Journal:
+        require_sqlite(path, "the guard's journal")
         store = Store.open(path)  # creates or migrates the schema; refuses a newer one
         store.close()
         # The guard's server thread is not the one that opened it; every use stays on one thread at a time.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..store.migrations import Connection
 from .filters.base import Filter, Subject, Verdict
 
 ACTIONS = ("policy", "hold-all", "route")
@@ -33,7 +34,7 @@ def _now() -> str:
 
 
 # ---- the table ------------------------------------------------------------------------------------
-def add(db: sqlite3.Connection, source: str, action: str, target: str | None, reason: str) -> tuple[str, bool]:
+def add(db: Connection, source: str, action: str, target: str | None, reason: str) -> tuple[str, bool]:
     """Write an override; (its id, whether it is new). The same active (source, action, target) is kept once."""
     if action not in ACTIONS:
         raise UserError(f"unknown override {action!r}; use {', '.join(ACTIONS)}", field="action")
@@ -47,7 +48,7 @@ def add(db: sqlite3.Connection, source: str, action: str, target: str | None, re
     return override_id, True
 
 
-def rows(db: sqlite3.Connection, *, active: bool = True, source: str | None = None) -> list[dict[str, Any]]:
+def rows(db: Connection, *, active: bool = True, source: str | None = None) -> list[dict[str, Any]]:
     sql = f"SELECT {', '.join(COLUMNS)} FROM guard_overrides"
     where, params = [], []
     if active:
@@ -60,7 +61,7 @@ def rows(db: sqlite3.Connection, *, active: bool = True, source: str | None = No
     return [dict(zip(COLUMNS, r, strict=True)) for r in db.execute(sql + " ORDER BY created_at, id", params)]
 
 
-def clear(db: sqlite3.Connection, *, by: str, why: str, source: str | None = None,
+def clear(db: Connection, *, by: str, why: str, source: str | None = None,
           ids: list[str] | None = None) -> list[dict[str, Any]]:
     """A person undoes active overrides (those of ``source``, those in ``ids``, or all); returns them."""
     if not by.strip() or not why.strip():

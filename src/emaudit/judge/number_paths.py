@@ -65,7 +65,7 @@ class NumberPathModel(Model):
         self.fallback_samples = max(2, fallback_samples)
         self.digit_tokens: bool | None = None     # learned from the first reply with numeric alternatives
         self.prefill_works: bool | None = None
-        for name in ("max_concurrency", "runs_locally", "capacity"):
+        for name in ("max_concurrency", "runs_locally", "capacity", "members"):
             if hasattr(inner, name):
                 setattr(self, name, getattr(inner, name))
 

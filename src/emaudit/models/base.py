@@ -95,6 +95,7 @@ class ChatResponse:
     choices: list[Completion]
     usage: Usage = field(default_factory=Usage)
     latency_s: float = 0.0
+    endpoint: str | None = None  # which server answered, where a model has several (engine/endpoints.py)
 
 
 class Model(abc.ABC):

@@ -59,6 +59,7 @@ class OpenAICompatModel(Model):
         self._extra_body = dict(extra_body or {})
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
+        self._request_name: str | None = None
 
     def __repr__(self) -> str:
         return f"OpenAICompatModel({self.name!r}, endpoint={self.endpoint!r})"
@@ -109,7 +110,7 @@ class OpenAICompatModel(Model):
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
         cfg = request.config
         body: dict[str, Any] = {
-            "model": self.model,
+            "model": self.request_name(),
             "messages": request.message_dicts(),
             "temperature": cfg.temperature,
             "top_p": cfg.top_p,
@@ -131,6 +132,15 @@ class OpenAICompatModel(Model):
         if self._extra_body:
             body.update(self._extra_body)
         return body
+
+    def request_name(self) -> str:
+        """The name requests carry: ``self.model``, or the adapter's own name for ``base:adapter`` on vLLM."""
+        if self._request_name is None:
+            info = server_info.known(self.endpoint)
+            if info.models is None:
+                return self.model
+            self._request_name = server_info.request_name(self.model, info)
+        return self._request_name
 
     async def server_info(self) -> ServerInfo:
         """What the server says about itself (asked once per endpoint and process)."""

@@ -23,6 +23,7 @@ PROBE_TIMEOUT_S = 5.0
 @dataclass
 class ServerInfo:
     models: list[str] | None = None       # ids from /v1/models
+    parents: dict[str, str] = field(default_factory=dict)  # LoRA adapter id -> its base (vLLM's ``parent``)
     slots: int | None = None              # llama.cpp: requests processed at once
     n_ctx: int | None = None              # llama.cpp: context per slot, in tokens
     kind: str | None = None               # "llama.cpp" when /props answered like llama.cpp
@@ -80,7 +81,9 @@ def say_once(info: ServerInfo, key: str, message: str) -> None:
 def record_listing(info: ServerInfo, listing: Any) -> None:
     """Keep the ids of a ``GET /v1/models`` answer (fetched by the probe, or by the check before a run)."""
     if isinstance(listing, dict) and isinstance(listing.get("data"), list):
-        info.models = [str(m.get("id")) for m in listing["data"] if isinstance(m, dict) and m.get("id")]
+        entries = [m for m in listing["data"] if isinstance(m, dict) and m.get("id")]
+        info.models = [str(m["id"]) for m in entries]
+        info.parents = {str(m["id"]): str(m["parent"]) for m in entries if m.get("parent")}
 
 
 async def _probe(session: aiohttp.ClientSession, base_url: str, info: ServerInfo) -> None:
@@ -127,13 +130,43 @@ def _positive(value: Any) -> int | None:
     return number if number > 0 else None
 
 
+def split_adapter(model: str) -> tuple[str, str] | None:
+    """``base:adapter`` -> (base, adapter); None for a name without one."""
+    base, sep, adapter = model.rpartition(":")
+    return (base, adapter) if sep and base and adapter else None
+
+
+def request_name(model: str, info: ServerInfo) -> str:
+    """The ``model`` field to send: a LoRA adapter's own name where the server lists ``base:adapter`` as an
+    adapter of ``base`` (vLLM), else the name as written (Ollama's ``llama3:8b`` is a model, not an adapter)."""
+    adapter = split_adapter(model)
+    if adapter is None or not info.models or model in info.models:
+        return model
+    base, name = adapter
+    return name if info.parents.get(name) == base else model
+
+
 def served_model_problem(model: str, info: ServerInfo, base_url: str) -> tuple[str, bool] | None:
     """(message, fatal) when ``model`` is not in the server's listing; None when it is or nothing is listed.
 
-    llama.cpp answers for any model name with the one model it loaded: a note, not an error.
+    ``base:adapter`` is served when the listing has ``adapter`` with ``parent`` = ``base`` (vLLM's LoRA
+    adapters). llama.cpp answers for any model name with the one model it loaded: a note, not an error.
     """
     if not info.models or model in info.models:
         return None
+    adapter = split_adapter(model)
+    if adapter is not None and info.kind != "llama.cpp":
+        base, name = adapter
+        parent = info.parents.get(name)
+        if parent == base:
+            return None
+        if name in info.models:
+            what = f"an adapter of {parent!r}" if parent else "a base model"
+            return f"{name!r} at {base_url} is {what}, not an adapter of {base!r}", True
+        if base in info.models or any(p == base for p in info.parents.values()):
+            ours = sorted(a for a, p in info.parents.items() if p == base)
+            return (f"adapter {name!r} of {base!r} is not served at {base_url}; its adapters there: "
+                    f"{', '.join(ours) or 'none'} (vLLM: --enable-lora --lora-modules {name}=PATH)", True)
     listed = ", ".join(info.models[:10]) + (" ..." if len(info.models) > 10 else "")
     if info.kind == "llama.cpp":
         return (f"{base_url} does not list model {model!r}; llama.cpp answers with the model it loaded "

@@ -30,14 +30,14 @@ def claim(store: Store, run: Run) -> None:
 
     store.db.execute("INSERT OR REPLACE INTO run_owners VALUES (?, ?, ?, ?)",
                      (run.id, os.getpid(), socket.gethostname(), now()))
-    _last_beat[(str(store.path), run.id)] = time.monotonic()
+    _last_beat[(store.location, run.id)] = time.monotonic()
 
 
 def heartbeat(store: Store, run: Run) -> None:
     """Say the owner is still alive (at most every ``HEARTBEAT_EVERY_S`` seconds)."""
     from .store import now
 
-    key = (str(store.path), run.id)
+    key = (store.location, run.id)
     if time.monotonic() - _last_beat.get(key, 0.0) < HEARTBEAT_EVERY_S:
         return
     _last_beat[key] = time.monotonic()

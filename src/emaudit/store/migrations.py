@@ -1,15 +1,39 @@
 """The run store's schema as numbered migrations; ``PRAGMA user_version`` records the last applied.
 
 Never edit a released migration: append a new function to ``MIGRATIONS``.
+
+The same migrations build a SQLite and a PostgreSQL store (``dialect.py`` translates), so write them in the
+portable subset:
+- ``CREATE TABLE`` / ``CREATE INDEX`` (``IF NOT EXISTS`` allowed) and ``ALTER TABLE ... ADD COLUMN``, one statement
+  per ``;`` + newline, through ``_script``; comments only on their own ``--`` lines.
+- Column types in upper case, one of TEXT, INTEGER (64-bit), REAL (double precision), BLOB (bytes); map another
+  type in ``dialect.TYPES`` first. ``NOT NULL``, ``DEFAULT <literal>``, ``UNIQUE``, ``REFERENCES t(col)``.
+- An explicit PRIMARY KEY on every table. ``id INTEGER PRIMARY KEY`` is an id the database assigns on both
+  (an identity column on PostgreSQL); insert without it and read it back with a SELECT, not ``lastrowid``.
+- No AUTOINCREMENT, WITHOUT ROWID, CHECK with SQLite functions, triggers or views. Order by an explicit column;
+  only the tables of m001-m007 rely on ``ORDER BY rowid`` (PostgreSQL gives them an identity ``rowid``).
+- Statements the store runs may use ``INSERT OR IGNORE`` and ``INSERT OR REPLACE`` (translated to ON CONFLICT on
+  the primary key), ``BEGIN IMMEDIATE`` for a write that must see no other writer (the store's advisory lock on
+  PostgreSQL), standard SQL otherwise: no bare columns beside an aggregate, no SQLite functions.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+from typing import Any, Protocol
 
 
-def _script(db: sqlite3.Connection, sql: str) -> None:
+class Connection(Protocol):
+    """What the store needs of a connection: ``sqlite3.Connection``, or ``postgres.PgConnection``."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, rows: Any, /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def _script(db: Connection, sql: str) -> None:
     """Run statements one by one (``executescript`` would commit the enclosing transaction)."""
     for statement in sql.split(";\n"):
         body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
@@ -17,7 +41,7 @@ def _script(db: sqlite3.Connection, sql: str) -> None:
             db.execute(body)
 
 
-def m001_initial(db: sqlite3.Connection) -> None:
+def m001_initial(db: Connection) -> None:
     _script(
         db,
         """
@@ -106,7 +130,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-def m002_judge_errors_and_leases(db: sqlite3.Connection) -> None:
+def m002_judge_errors_and_leases(db: Connection) -> None:
     _script(
         db,
         """
@@ -132,7 +156,7 @@ def m002_judge_errors_and_leases(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_run_owners(db: sqlite3.Connection) -> None:
+def m003_run_owners(db: Connection) -> None:
     """Which process is working on a run, so that a run whose process died reads "interrupted"."""
     _script(
         db,
@@ -147,7 +171,7 @@ def m003_run_owners(db: sqlite3.Connection) -> None:
     )
 
 
-def m004_guard(db: sqlite3.Connection) -> None:
+def m004_guard(db: Connection) -> None:
     """The deployment guard: API keys (hashes only), every exchange's log row, and the hold queue."""
     _script(
         db,
@@ -195,7 +219,7 @@ def m004_guard(db: sqlite3.Connection) -> None:
     )
 
 
-def m005_tool_calls(db: sqlite3.Connection) -> None:
+def m005_tool_calls(db: Connection) -> None:
     """The tool calls an answer made (JSON list of {name, arguments}), written just before the answer."""
     _script(
         db,
@@ -208,7 +232,7 @@ def m005_tool_calls(db: sqlite3.Connection) -> None:
     )
 
 
-def m006_monitors(db: sqlite3.Connection) -> None:
+def m006_monitors(db: Connection) -> None:
     _script(
         db,
         """
@@ -239,7 +263,7 @@ def m006_monitors(db: sqlite3.Connection) -> None:
     )
 
 
-def m007_judge_selftests(db: sqlite3.Connection) -> None:
+def m007_judge_selftests(db: Connection) -> None:
     """The judge self-test's outcome per judge fingerprint (judge/selftest.py), so it runs once per judge."""
     _script(
         db,
@@ -254,7 +278,7 @@ def m007_judge_selftests(db: sqlite3.Connection) -> None:
     )
 
 
-def m009_guard_overrides(db: sqlite3.Connection) -> None:
+def m009_guard_overrides(db: Connection) -> None:
     """What a monitor's alert told the guard to do (stricter policy, hold all, route), until a person clears it."""
     _script(
         db,
@@ -275,14 +299,14 @@ def m009_guard_overrides(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
     m007_judge_selftests, m009_guard_overrides,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite3.Connection) -> int:
+def migrate(db: Connection) -> int:
     """Apply pending migrations, each in its own transaction; return the schema version.
 
     The version is read again under the write lock, so processes opening one store at once apply each

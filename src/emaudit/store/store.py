@@ -19,8 +19,8 @@ from typing import Any
 
 from ..errors import UserError
 from ..models.base import GenerationConfig
-from . import lifecycle
-from .migrations import SCHEMA_VERSION, migrate
+from . import lifecycle, postgres
+from .migrations import SCHEMA_VERSION, Connection, migrate
 from .pricing import cost_usd
 from .records import AnswerRow, ErrorRow, Judgement, Run, RunSummary, WorkItem
 
@@ -35,7 +35,8 @@ def resolve_path(path_or_url: str | Path) -> Path:
     if "://" in text:
         scheme, _, rest = text.partition("://")
         if scheme != "sqlite":
-            raise UserError(f"unsupported store URL scheme {scheme!r}; use a path or sqlite:///path.db", field="store")
+            raise UserError(f"unsupported store URL scheme {scheme!r}; use a path, sqlite:///path.db or "
+                            "postgresql://user@host:port/database", field="store")
         if not rest.startswith("/"):
             raise UserError("a sqlite URL reads sqlite:///relative.db or sqlite:////absolute.db", field="store")
         text = rest[1:]
@@ -69,7 +70,7 @@ def owner_alive(owner: str) -> bool:
     return True
 
 
-def _marker(db: sqlite3.Connection) -> tuple[bool, int]:
+def _marker(db: Connection) -> tuple[bool, int]:
     """(ours, schema version): our application_id, a store made before it (our tables), or a new empty file.
 
     Read in one transaction, so a store that another process is creating right now is seen whole or not at all.
@@ -87,12 +88,20 @@ def _marker(db: sqlite3.Connection) -> tuple[bool, int]:
 
 
 class Store:
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, db: Connection, path: Path, location: str | None = None) -> None:
         self.db = db
-        self.path = path
+        self.path = path  # the SQLite file; on PostgreSQL a name in the current folder, never written
+        self.location = location or str(path)  # what messages call the store (a URL without its password)
+
+    @property
+    def folder(self) -> Path:
+        """Where files derived from the store go: the SQLite file's folder, else the current folder."""
+        return self.path.resolve().parent
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, create: bool = True) -> Store:
+        if postgres.is_url(str(path_or_url)):
+            return cls._open_postgres(str(path_or_url), create=create)
         path = resolve_path(path_or_url)
         if not path.exists():
             if not create:
@@ -128,6 +137,33 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise UserError(f"not a usable run store: {e}", path=str(path), field="store") from None
         return cls(db, path)
+
+    @classmethod
+    def _open_postgres(cls, url: str, *, create: bool) -> Store:
+        postgres.check_url(url)
+        location = postgres.redacted(url)
+        db = postgres.PgConnection(url)
+        try:
+            ours, version = _marker(db)
+            if version > SCHEMA_VERSION:
+                raise UserError(f"this store has schema version {version}, newer than this emaudit understands "
+                                f"({SCHEMA_VERSION}); upgrade emaudit", path=location, field="store")
+            if not ours:
+                raise UserError("not an emaudit run store (a PostgreSQL database with other tables); "
+                                "name another database", path=location, field="store")
+            if version == 0 and not create:
+                raise UserError("no run store here (an empty database; this command only reads one); "
+                                "check --store or $EMAUDIT_STORE", path=location, field="store")
+            migrate(db)
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except postgres.errors() as e:  # e.g. a role that may not create tables in the database
+            db.close()
+            raise UserError(f"not a usable run store: {postgres.first_line(e)}", path=location, field="store") from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, Path.cwd() / "emaudit-postgresql", location)
 
     def close(self) -> None:
         self.db.close()
@@ -172,7 +208,7 @@ class Store:
             near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(near)}?" if near else (
                 f"; runs here: {', '.join(names[:10])}" if names else "; the store has no runs yet")
-            raise UserError(f"no run named {name!r} in {self.path}{hint}", field="run")
+            raise UserError(f"no run named {name!r} in {self.location}{hint}", field="run")
         return run
 
     def update_run(self, run: Run, *, status: str | None = None, config: dict[str, Any] | None = None) -> Run:
@@ -218,7 +254,7 @@ class Store:
                 "JOIN judges j ON j.judge_id = rj.judge_id "
                 "JOIN judgements g ON g.judge_id = rj.judge_id "
                 "JOIN run_items ri ON ri.item_key = g.item_key AND ri.run_id = rj.run_id "
-                "WHERE rj.run_id = ? GROUP BY rj.judge_id", (run_id,)):
+                "WHERE rj.run_id = ? GROUP BY rj.judge_id, j.spec_json", (run_id,)):
             judged += n
             p_total += p or 0
             c_total += c or 0
@@ -326,9 +362,9 @@ class Store:
     def open_errors(self, run: Run) -> list[ErrorRow]:
         """The latest error of each item that still has no answer."""
         return [ErrorRow(*r) for r in self.db.execute(
-            "SELECT e.item_key, e.kind, e.message, MAX(e.created_at) FROM errors e "
-            "LEFT JOIN answers a ON a.item_key = e.item_key WHERE e.run_id = ? AND a.item_key IS NULL "
-            "GROUP BY e.item_key ORDER BY e.id", (run.id,))]
+            "SELECT e.item_key, e.kind, e.message, e.created_at FROM errors e "
+            "JOIN (SELECT MAX(id) AS id FROM errors WHERE run_id = ? GROUP BY item_key) latest ON latest.id = e.id "
+            "LEFT JOIN answers a ON a.item_key = e.item_key WHERE a.item_key IS NULL ORDER BY e.id", (run.id,))]
 
     def answers(self, run: Run) -> list[AnswerRow]:
         return [AnswerRow(self._item(r[:11]), r[11], r[12], r[13], r[14], r[15]) for r in self.db.execute(
@@ -426,7 +462,10 @@ class Store:
         """
         stamp = time.time()
         marks = ", ".join("?" * len(work_keys))
-        self.db.execute("BEGIN IMMEDIATE")
+        if isinstance(self.db, postgres.PgConnection):
+            self.db.begin_keyed(work_keys)  # claims of other keys go on meanwhile
+        else:
+            self.db.execute("BEGIN IMMEDIATE")
         try:
             for holder, expires in self.db.execute(
                     f"SELECT owner, expires_at FROM leases WHERE work_key IN ({marks})", work_keys).fetchall():

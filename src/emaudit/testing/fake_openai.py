@@ -11,6 +11,8 @@ llama.cpp's behaviours (``llama_like.py``) are switched on one by one: ``slots``
 work of disconnected clients cancelled and counted, ``GET /props`` and ``GET /slots``), ``max_n`` (the
 400 for ``n`` above a cap), ``n_ctx`` (a long prompt is a 400, answers cut at the context),
 ``digit_tokens`` (a judge that spells numbers one digit per token), ``usage_first_choice_only``.
+``adapters`` ({name: base}) lists LoRA adapters in ``GET /v1/models`` with ``parent`` = their base, as vLLM
+does; with ``strict_models`` only listed names (bases and adapters) are served.
 
 In-process::
 
@@ -102,6 +104,7 @@ class FakeConfig:
     no_tools: bool = False               # answer 400 to requests that offer tools
     served_models: list[str] = field(default_factory=list)  # what GET /v1/models lists (empty: any name works)
     strict_models: bool = False          # chat requests for a model not listed get 404 (as vLLM)
+    adapters: dict[str, str] = field(default_factory=dict)  # LoRA adapter name -> its base, listed as vLLM does
     slots: int | None = None             # llama.cpp-like: N slots, FIFO queue, /props and /slots
     token_latency: float = 0.0           # seconds per generated token (with slots)
     advertise_slots: bool = True         # with slots: answer GET /props and /slots (False: a queue nobody names)
@@ -303,8 +306,7 @@ class FakeOpenAI:
             self.reset()
             return 200, {"ok": True}, {}
         if method == "GET" and path.rstrip("/") == "/v1/models":
-            return 200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "emaudit"}
-                                                    for m in self.config.served_models]}, {}
+            return 200, {"object": "list", "data": _listing(self.config)}, {}
         advertised = self.pool is not None and self.config.advertise_slots
         if method == "GET" and path == "/props" and self.pool is not None and advertised:
             return 200, props(self.pool.slots, self.config.n_ctx), {}
@@ -395,7 +397,7 @@ class FakeOpenAI:
                 messages: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str]] | None:
         """The 400s and 404s a real server sends before it starts work."""
         cfg = self.config
-        if cfg.strict_models and model not in cfg.served_models:
+        if cfg.strict_models and model not in cfg.served_models and model not in cfg.adapters:
             return 404, _error(f"The model `{model}` does not exist.", "NotFoundError"), {}
         n = int(req.get("n") or 1)
         if cfg.max_n is not None and n > cfg.max_n:
@@ -480,6 +482,14 @@ class FakeOpenAI:
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                       "total_tokens": prompt_tokens + completion_tokens},
         }
+
+
+def _listing(cfg: FakeConfig) -> list[dict[str, Any]]:
+    """``GET /v1/models`` as vLLM writes it: base models with ``parent`` null, LoRA adapters with their base."""
+    models = [{"id": m, "object": "model", "owned_by": "emaudit", "root": m, "parent": None}
+              for m in cfg.served_models]
+    return models + [{"id": name, "object": "model", "owned_by": "emaudit", "root": f"/adapters/{name}",
+                      "parent": base} for name, base in cfg.adapters.items()]
 
 
 @dataclass
