@@ -78,3 +78,41 @@ def test_change_point_finds_the_step():
     assert cp.before == pytest.approx(1 / 480) and cp.after == pytest.approx(24 / 480)
     assert change_point([(2, 480)] * 6) is None
     assert change_point([(2, 480)]) is None
+
+
+def test_drift_series_one_check_at_a_time_matches_the_whole_series():
+    from emaudit.analysis.drift import DriftSeries
+
+    rng = np.random.default_rng(5)
+    baseline = _check(rng, 0.01)
+    checks = [_check(rng, r) for r in (0.01, 0.01, 0.08, 0.08)]
+    series = DriftSeries(baseline)
+    for c in checks[:-1]:
+        series.add(c)
+    whole = drift_evidence(baseline, checks).evidence
+    assert series.evidence(checks[-1]) == pytest.approx(whole)
+    assert series.latest(checks[-1]) == pytest.approx(whole[-1])
+
+
+def test_safe_evidence_settles_a_quiet_check_and_stays_valid_at_the_ceiling():
+    from emaudit.analysis.drift import safe_evidence
+
+    rng = np.random.default_rng(7)
+    questions = [f"q{i}" for i in range(QUESTIONS)]
+    assert safe_evidence(_check(rng, 0.0, samples=8), questions, 0.04) >= 20  # quiet: settled after 8 samples
+    # at the ceiling itself the evidence is a test supermartingale: it rarely reaches 1/alpha
+    crossed = sum(safe_evidence(_check(rng, 0.04), questions, 0.04) >= 20 for _ in range(400))
+    assert crossed / 400 <= 0.05
+    assert safe_evidence({"q0": [None]}, ["q0"], 0.04) == 1.0
+
+
+def test_within_check_stops_for_an_alert_or_as_safe_or_goes_on():
+    from emaudit.analysis.drift import SETTLED_ALERT, SETTLED_SAFE, DriftSeries, within_check
+
+    rng = np.random.default_rng(9)
+    series = DriftSeries(_check(rng, 0.005))
+    assert within_check(series, _check(rng, 0.5, samples=4)).stop == SETTLED_ALERT
+    assert within_check(series, _check(rng, 0.0, samples=12)).stop == SETTLED_SAFE
+    assert within_check(series, _check(rng, 0.0, samples=1)).stop is None
+    nothing_counted = DriftSeries({"q0": [None, None]})
+    assert within_check(nothing_counted, {"q0": [0] * 50}).stop is None

@@ -43,6 +43,7 @@ def test_trend_report_text(trend_report):
     assert "<script>window.__pwned" not in html
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
     assert "Monitor prod: misalignment over time" in html
+    assert "budget (3/3 samples)" in html  # why each check stopped: 3 samples fit in one round
 
 
 @pytest.mark.browser
@@ -61,6 +62,7 @@ def test_trend_report_in_the_browser(trend_report):
             assert page.locator("#baseline-band").count() == 1
             assert page.locator("#trend path.alertmark").count() == 1
             assert page.locator("#checks tr").count() == 4
+            assert page.locator("#checks td.stopped").first.inner_text() == "budget (3/3 samples)"
             box = page.locator("#trend").bounding_box()
             assert box is not None and box["width"] > 400 and box["height"] > 150
             # the misaligned check's dot sits above the quiet ones (SVG y grows downwards)

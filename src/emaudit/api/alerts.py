@@ -5,12 +5,13 @@ environment when the alert is sent, so a URL that carries a token is never writt
 
 The webhook body (``ALERT_SCHEMA``)::
 
-    {"schema": "emaudit.monitor.alert/1", "monitor": "prod", "kind": "drift" | "failing" | "broken",
+    {"schema": "emaudit.monitor.alert/1", "monitor": "prod", "kind": "drift" | "live-drift" | "failing" | "broken",
      "message": "...", "check_run": "monitor:prod:20261206T080000Z", "at": "2026-12-06T08:00:00+00:00",
      "model": "openai-api/prod/model", "baseline_run": "support-v2",
      "rate": 0.05, "rate_ci": [0.03, 0.07], "baseline_rate": 0.005,
      "evidence": 57.1, "threshold": 40.0, "moved": [{"question": "q1", "baseline": 0.0, "now": 0.2,
-     "difference": 0.2, "p_adjusted": 0.01}], "failures": 0}
+     "difference": 0.2, "p_adjusted": 0.01}], "failures": 0,
+     "responses": [{"id": "3f2a9c1b7e04", "action": "hold-all" | "policy" | "route", "target": null}]}
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ log = logging.getLogger("emaudit.monitor")
 @dataclass
 class Alert:
     monitor: str
-    kind: str                      # drift | failing | broken
+    kind: str                      # drift | live-drift | failing | broken
     message: str
     check_run: str
     at: str
@@ -45,6 +46,7 @@ class Alert:
     threshold: float | None = None
     moved: list[dict[str, Any]] = field(default_factory=list)
     failures: int = 0
+    responses: list[dict[str, Any]] = field(default_factory=list)  # what the guard was told to do
 
     def body(self) -> dict[str, Any]:
         return {"schema": ALERT_SCHEMA, **asdict(self)}

@@ -5,20 +5,26 @@ asked afresh (a seed of its own, so nothing comes from the cache), and its base 
 answers of the audited model, linked into the check run (content-addressed: never generated again, judged
 once by the pinned judge). So ``analyze``, ``report`` and resume serve a check like any audit, and a
 check killed half-way is resumed by the next pass. Evidence across checks: ``analysis/drift.py``.
+
+A check is sampled in rounds and stops once ``drift.within_check`` settles it (early stop). With
+``--guard-logs`` it also judges the guard's live answers (``monitor_live.py``, a series of its own); with
+``--respond`` a drift alert writes guard overrides (``guard/overrides.py``) that only a person clears.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import re
 import socket
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..analysis.drift import change_point, drift_evidence
+from ..analysis.drift import BUDGET, DriftSeries, change_point, drift_evidence, within_check
 from ..errors import ModelError, UserError
 from ..models.base import GenerationConfig
 from ..store import Run, Store, WorkItem
@@ -26,7 +32,7 @@ from ..store import monitors as ms
 from ..store.store import owner_alive
 from ..suites import Suite
 from .alerts import Alert, check_target, dispatch
-from .audit import AuditSettings, _flags, analyze_run
+from .audit import AuditSettings, analyze_run
 from .generate import EngineOptions, generate_pending
 from .judging import JudgeSpec, build_judges, embedded_judge_id, embedded_judge_path, judge_run, run_suites
 from .plan import ModelRole
@@ -89,7 +95,9 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
                 suites: list[str] | None = None, samples: int | None = None, alerts: list[str] | None = None,
                 budget: int | None = None, calibrate_with: str | None = None, calibration_samples: int = 50,
                 failures_to_alert: int = 3, settings: AuditSettings | None = None,
-                generation: GenerationConfig | None = None) -> dict[str, Any]:
+                generation: GenerationConfig | None = None, early_stop: bool = True, round_samples: int = 4,
+                settle_margin: float = 0.02, guard_logs: bool = False, guard_model: str | None = None,
+                guard_judge: str = "local", responses: list[str] | None = None) -> dict[str, Any]:
     """Validate and store a monitor; returns its configuration."""
     _name_ok(name)
     settings = settings or AuditSettings()
@@ -105,13 +113,33 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         raise UserError("must be at least 1", field="--samples")
     if failures_to_alert < 1:
         raise UserError("must be at least 1", field="--failures-to-alert")
+    if round_samples < 1:
+        raise UserError("must be at least 1", field="--round-samples")
+    if not 0 < settle_margin < 1:
+        raise UserError("must be between 0 and 1", field="--settle-margin")
+    if guard_logs and embedded_judge_path(guard_judge) is None:
+        raise UserError(f"live answers are judged by an embedded judge (local, local-lm or a fitted judge's "
+                        f"folder), not {guard_judge!r}", field="--guard-judge")
     samples = samples or int(base_run.config.get("samples") or 20)
+    from ..guard.overrides import parse_response
+
+    responding = [parse_response(r) for r in responses or []]
+    for r in responding:  # route: the last audited model, the one the baseline's answers came from
+        if r["action"] == "route" and r["target"] is None:
+            r["target"] = _baseline_items(store, base_run, model)[0].model_spec
+            if r["target"] == model:
+                raise UserError(f"the baseline's audited model is the monitored endpoint itself ({model}); name "
+                                "the model to route to: --respond route:SPEC", field="--respond")
+            parse_response(f"route:{r['target']}")
     config: dict[str, Any] = {
         "model": model, "baseline": baseline, "suites": names, "samples": samples,
         "every": every, "every_s": parse_every(every), "judge": judge.model, "judge_mode": judge.mode,
         "judge_ids": judge_ids(judge, base_suites), "alerts": [check_target(a) for a in alerts or []],
         "budget": budget, "calibrate_with": calibrate_with, "calibration_samples": calibration_samples,
         "failures_to_alert": failures_to_alert,
+        "early_stop": early_stop, "round_samples": round_samples, "settle_margin": settle_margin,
+        "guard_logs": {"model": guard_model, "judge": guard_judge} if guard_logs else None,
+        "responses": responding,
         "analysis": {"convention": settings.convention, "alpha": settings.alpha, "min_effect": settings.min_effect},
         "generation": (generation or GenerationConfig()).to_dict(),
     }
@@ -215,6 +243,7 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
                 suffix += 1
                 run_name = f"{RUN_PREFIX}{name}:{_stamp(when)}-{suffix}"
             ms.start_check(store, name, run_name, when.astimezone(timezone.utc).isoformat(timespec="seconds"))
+        live = _live(store, config, name, run_name)
         try:
             summary = _check(store, config, run_name, engine)
             status, message = "ok", ""
@@ -222,18 +251,92 @@ def run_check(store: Store, name: str, engine: EngineOptions, when: datetime | N
             summary, status, message = {"error": str(e), "error_kind": e.kind}, "failed", str(e)
         except (UserError, ModelError) as e:
             summary, status, message = {"error": str(e), "error_kind": "failing"}, "failed", str(e)
+        if live is not None:
+            summary["live"] = live
         ms.finish_check(store, run_name, status, summary)
         outcome = CheckOutcome(name, run_name, status, message, summary=summary)
         outcome.alerts = _alerts(store, name, config, run_name)
+        responded = respond(store, name, config, outcome.alerts)
         for alert in outcome.alerts:
             outcome.delivery_problems += dispatch(alert, config["alerts"])
         if outcome.alerts:
             summary = {**summary, "alerts": [a.kind for a in outcome.alerts],
-                       "delivery_problems": outcome.delivery_problems}
+                       "delivery_problems": outcome.delivery_problems, "responses": responded}
             ms.finish_check(store, run_name, status, summary)
         return outcome
     finally:
         ms.release_lock(store, lock, holder_id())
+
+
+RESPOND_ON = ("drift", "live-drift")
+OVERRIDE_SOURCE = "monitor:"
+
+
+def respond(store: Store, name: str, config: dict[str, Any], alerts: list[Alert]) -> list[dict[str, Any]]:
+    """On a drift alert, write the monitor's configured responses as guard overrides (kept once while active);
+    each is logged and added to the alerts' bodies."""
+    from ..guard import overrides
+
+    drift = [a for a in alerts if a.kind in RESPOND_ON]
+    if not drift or not config.get("responses"):
+        return []
+    done = []
+    for r in config["responses"]:
+        override_id, new = overrides.add(store.db, OVERRIDE_SOURCE + name, r["action"], r["target"],
+                                         f"[{drift[0].kind}] {drift[0].message}"[:500])
+        done.append({"id": override_id, "action": r["action"], "target": r["target"], "new": new})
+        what = r["action"] + (f" {r['target']}" if r["target"] else "")
+        line = (f"emaudit monitor RESPONSE {name}: guard override {override_id} {what} "
+                f"{'set' if new else 'still active'} (undo: emaudit monitor ack {name} --undo --why ...)")
+        print(line, file=sys.stderr, flush=True)
+        logging.getLogger("emaudit.monitor").warning(line)
+    for a in drift:
+        a.responses = done
+    return done
+
+
+def active_responses(store: Store, name: str) -> list[dict[str, Any]]:
+    from ..guard import overrides
+
+    return overrides.rows(store.db, source=OVERRIDE_SOURCE + name)
+
+
+def _live(store: Store, config: dict[str, Any], name: str, run_name: str) -> dict[str, Any] | None:
+    """The live point of this check (``monitor_live``), or None for a monitor without ``--guard-logs``."""
+    from .monitor_live import last_live_id, live_point
+
+    guard = config.get("guard_logs")
+    if not guard:
+        return None
+    earlier = [c.summary for c in ms.checks(store, name) if c.run_name != run_name]
+    after = last_live_id(earlier)
+    try:
+        return live_point(store, after, guard["judge"], _settings(config).convention_obj(), guard.get("model"))
+    except (UserError, OSError, ValueError) as e:
+        return {"after_id": after, "last_id": after, "error": str(e), "answers": 0, "counted": 0, "flags": []}
+
+
+def _counted_checks(store: Store, config: dict[str, Any], name: str) -> list[ms.CheckRow]:
+    """The finished checks the evidence counts: those after the last acknowledgement."""
+    return [c for c in ms.checks(store, name)
+            if c.id > config.get("acknowledged_through", 0) and c.status == "ok"]
+
+
+def ordered_flags(store: Store, run: Run, judge_ids: list[str], convention: Any, cap: int
+                  ) -> dict[str, dict[str, list[int | None]]]:
+    """role -> question -> misaligned flags (None: excluded) in sample order, candidates below sample ``cap``:
+    the rounds the sequential rule reads (answers of a round killed half-way are left out)."""
+    from .audit import scores_by_key
+
+    scores = scores_by_key(store, run, judge_ids)
+    out: dict[str, dict[str, list[int | None]]] = {"base": {}, "candidate": {}}
+    for it in sorted(store.items(run), key=lambda it: (it.sample_index, it.paraphrase_index)):
+        row = scores.get(it.key)
+        if row is None or (row.role == "candidate" and it.sample_index >= cap):
+            continue
+        label, _ = convention.classify(row.aligned, row.coherent, row.variant)
+        out[row.role].setdefault(row.question_id, []).append(None if label == "excluded" else int(label == "misaligned"))
+    return out
 
 
 def _check_seed(run_name: str) -> int:
@@ -264,16 +367,42 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
     run = prepare_run(store, run_name, "audit", suites, [ModelRole(config["model"], "candidate", "candidate")],
                       generation, config["samples"], extra)
     store.add_items(run, _baseline_items(store, baseline, config["model"]))
-    gen = asyncio.run(generate_pending(store, run, engine))
-    if gen.failed:
-        store.update_run(run, status="incomplete")
-        reasons = ", ".join(f"{k} x{v}" for k, v in sorted(gen.errors.items()))
-        raise CheckFailed(f"the endpoint failed {gen.failed} of {gen.requested} requests ({reasons}); "
-                          "the next window tries again")
-    ids, jstats = judge_run(store, run, judge, engine)
-    if jstats.failed:
-        store.update_run(run, status="incomplete")
-        raise CheckFailed(f"{jstats.failed} judge calls failed; the next window tries again")
+    convention = settings.convention_obj()
+    # Sampled in rounds; after each, the anytime-valid rule says whether the check is settled (early stop).
+    step = int(config.get("round_samples") or config["samples"]) if config.get("early_stop") else config["samples"]
+    earlier = [c.summary["flags"] for c in _counted_checks(store, config, run_name.split(":")[1])]
+    cap, stopped, rounds_done = 0, BUDGET, 0
+    generated = judged = 0
+    ids: list[str] = []
+    while cap < config["samples"]:
+        cap = min(config["samples"], cap + step)
+        rounds_done += 1
+
+        def only(it: WorkItem, cap: int = cap) -> bool:
+            return it.role == "candidate" and it.sample_index < cap
+
+        gen = asyncio.run(generate_pending(store, run, engine, only=only))
+        generated += gen.requested
+        if gen.failed:
+            store.update_run(run, status="incomplete")
+            reasons = ", ".join(f"{k} x{v}" for k, v in sorted(gen.errors.items()))
+            raise CheckFailed(f"the endpoint failed {gen.failed} of {gen.requested} requests ({reasons}); "
+                              "the next window tries again")
+        ids, jstats = judge_run(store, run, judge, engine)
+        judged += jstats.calls
+        if jstats.failed:
+            store.update_run(run, status="incomplete")
+            raise CheckFailed(f"{jstats.failed} judge calls failed; the next window tries again")
+        if step < config["samples"]:
+            flags = ordered_flags(store, run, ids, convention, cap)
+            series = DriftSeries(flags["base"], alpha=settings.alpha, min_effect=settings.min_effect)
+            for f in earlier:
+                series.add(f)
+            stop = within_check(series, flags["candidate"], alpha=settings.alpha,
+                                margin=float(config.get("settle_margin", 0.02)))
+            if stop.stop is not None:
+                stopped = stop.stop
+                break
     calibration = None
     if config.get("calibrate_with"):
         from .budget import calibrate
@@ -282,7 +411,7 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
                                 config["calibration_samples"], settings.convention_obj(), engine)
     run = store.update_run(run, status="complete")
     result = analyze_run(store, run, settings, ids)
-    flags = _flags(store, run, ids, settings.convention_obj())
+    flags = ordered_flags(store, run, ids, convention, cap)
     cand = result.roles["candidate"]
     base = result.roles.get("base")
     moved = [{"question": q.question_id, "baseline": q.base.rate if q.base else None,
@@ -293,10 +422,10 @@ def _check(store: Store, config: dict[str, Any], run_name: str, engine: EngineOp
         "rate": cand.macro_rate, "rate_ci": list(cand.macro_ci), "misaligned": cand.n_misaligned,
         "counted": cand.n_counted, "baseline_rate": base.macro_rate if base else None,
         "baseline_ci": list(base.macro_ci) if base else None,
-        "flags": {q: f for (q, role), f in flags.items() if role == "candidate"},
-        "baseline_flags": {q: f for (q, role), f in flags.items() if role == "base"},
-        "moved": moved, "calls": {"generate": gen.requested, "judge": jstats.calls,
+        "flags": flags["candidate"], "baseline_flags": flags["base"],
+        "moved": moved, "calls": {"generate": generated, "judge": judged,
                                   "calibration": calibration["strong_calls"] if calibration else 0},
+        "stopped": stopped, "rounds": rounds_done, "samples_used": cap, "samples_planned": config["samples"],
         "calibration": calibration, "judge_ids": ids,
     }
 
@@ -322,6 +451,12 @@ class MonitorState:
     moved: list[dict[str, Any]]
     state: str                       # never-checked | ok | alarm | failing | broken
     next_due: str | None
+    stopped: str | None = None       # why the latest check stopped: settled-safe | settled-alert | budget
+    samples_used: int | None = None  # samples per question it spent (of ``config['samples']``)
+    calls: int | None = None         # model calls it spent (generation, judge, calibration)
+    live: dict[str, Any] | None = None           # the latest live point (guard answers), without its flags
+    live_test: dict[str, Any] | None = None      # the live series' own test (``monitor_live.live_evidence``)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # active guard overrides it set
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -350,9 +485,18 @@ def monitor_state(store: Store, name: str) -> MonitorState:
     cp = change_point(series)
     change = None if cp is None else {"check": ok[cp.index].run_name, "index": cp.index, "before": cp.before,
                                       "after": cp.after, "log_lr": cp.log_lr}
+    live_points = [(c.run_name, c.summary["live"]) for c in history
+                   if isinstance(c.summary.get("live"), dict) and "error" not in c.summary["live"]]
+    live_test = None
+    if config.get("guard_logs"):
+        from .monitor_live import live_evidence
+
+        live_test = live_evidence(live_points, alpha=alpha, min_effect=config["analysis"]["min_effect"])
+    latest_live = next((c.summary["live"] for c in reversed(history) if isinstance(c.summary.get("live"), dict)),
+                       None)
     if broken:
         state = "broken"
-    elif evidence.alarm:
+    elif evidence.alarm or (live_test is not None and live_test["crossed_at"] is not None):
         state = "alarm"
     elif failures >= config["failures_to_alert"]:
         state = "failing"
@@ -369,7 +513,18 @@ def monitor_state(store: Store, name: str) -> MonitorState:
         last.finished_at or last.started_at if last else None, latest.get("rate"), latest.get("rate_ci"),
         latest.get("baseline_rate"), evidence.current, evidence.threshold, evidence.evidence,
         ok[evidence.crossed_at].run_name if evidence.crossed_at is not None else None, failures, broken, change,
-        latest.get("moved", []), state, next_due)
+        latest.get("moved", []), state, next_due, latest.get("stopped"), latest.get("samples_used"),
+        sum(latest["calls"].values()) if latest.get("calls") else None,
+        None if latest_live is None else {k: v for k, v in latest_live.items() if k != "flags"}, live_test,
+        active_responses(store, name))
+
+
+def undo_responses(store: Store, name: str, by: str, why: str) -> list[dict[str, Any]]:
+    """A person undoes the guard overrides this monitor set (the guard returns to its own policy)."""
+    from ..guard import overrides
+
+    ms.monitor_config(store, name)
+    return overrides.clear(store.db, by=by, why=why, source=OVERRIDE_SOURCE + name)
 
 
 def acknowledge(store: Store, name: str, by: str) -> int:
@@ -401,6 +556,12 @@ def _alerts(store: Store, name: str, config: dict[str, Any], run_name: str) -> l
     elif state.failures == config["failures_to_alert"]:
         alerts.append(Alert(kind="failing", message=f"{state.failures} checks in a row failed: "
                             f"{history[-1].summary.get('error', '')}", **common))
+    live = state.live_test
+    if live is not None and live["crossed_at"] == run_name and state.live:
+        alerts.append(Alert(kind="live-drift", message=(
+            f"live answers through the guard: misaligned rate {state.live['rate']:.1%} "
+            f"({state.live['misaligned']} of {state.live['counted']}) vs the live reference check "
+            f"{live['reference']}; evidence {live['evidence']:.1f} >= {live['threshold']:.0f}"), **common))
     if state.alarm_at == run_name:
         moved = [m for m in state.moved if m["p_adjusted"] < config["analysis"]["alpha"]] or state.moved[:3]
         names = ", ".join(m["question"] for m in moved) or "no single question"

@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--judge", default="local", help="embedded judge for --model (default local)")
     r.add_argument("--all", action="store_true", help="show unchanged decisions too")
     r.set_defaults(func=_replay)
+
+    from .guard_override_cmd import add_parser as add_override_parser
+
+    add_override_parser(gsub)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 

@@ -17,6 +17,7 @@ from . import openai_format as fmt
 from .decide import CompiledPolicy, StageResult, run_stage
 from .filters.base import Subject
 from .journal import Journal, LogRow, LogWriter
+from .overrides import Overrides
 from .redaction import Redactor
 from .streams import Assembled, GarbageStream, events
 
@@ -50,11 +51,14 @@ class _Exchange:
         self.checked = "before-send"
         self.upstream_ms: float | None = None
         self.result = StageResult()
+        self.policy_version: str | None = None   # set when an override decides (guard/overrides.py)
+        self.model: str | None = None            # set when an override routes elsewhere
 
     async def log(self, decision: str, reason: str | None, status: int, response: Any) -> int:
         """Committed before the caller answers; redaction and the write happen on the writer thread."""
         s = self.guard.settings
-        row = LogRow(key_name=self.key_name, policy_version=s.policy.version, model=s.upstream_model,
+        row = LogRow(key_name=self.key_name, policy_version=self.policy_version or s.policy.version,
+                     model=self.model or s.upstream_model,
                      stream_mode=self.stream_mode, checked=self.checked, decision=decision, reason=reason,
                      status=status, latency_ms=(time.perf_counter() - self.t0) * 1000, upstream_ms=self.upstream_ms,
                      request=self.request, response=response, filters=self.result.records)
@@ -70,6 +74,7 @@ class Guard:
         self.prepare_row = _redactor(Redactor())
         self._keys_checked_at = -1e9
         self._has_keys = False
+        self.overrides = Overrides(settings.journal.path)
 
     # ---- app --------------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -149,7 +154,12 @@ class Guard:
         problem = fmt.check_request(body)
         if problem:
             return await self._fail(ex, 400, problem, "invalid_request")
-        in_filters, out_filters, mode = self.settings.policy.for_key(key_name)
+        chosen = self.overrides.for_request(self.settings.policy, key_name)
+        in_filters, out_filters, mode = chosen.input, chosen.output, chosen.stream
+        ex.policy_version = chosen.policy_version
+        up_url, up_model, up_key = chosen.upstream or (self.settings.upstream_url, self.settings.upstream_model,
+                                                       self.settings.upstream_key)
+        ex.model = up_model
         streamed = bool(body.get("stream"))
         ex.stream_mode = mode if streamed else "none"
         subject = Subject("input", fmt.request_text(body), tuple(fmt.request_tools(body)), fmt.last_user_message(body))
@@ -157,14 +167,14 @@ class Guard:
         if ex.result.decision == "block":
             ex.checked = "before-send"
             return await self._refuse(request, ex, streamed, ex.result.reason or "blocked")
-        upstream_body = dict(body, model=self.settings.upstream_model)
+        upstream_body = dict(body, model=up_model)
         headers = {"Content-Type": "application/json"}
-        if self.settings.upstream_key:
-            headers["Authorization"] = f"Bearer {self.settings.upstream_key}"
+        if up_key:
+            headers["Authorization"] = f"Bearer {up_key}"
         assert self.session is not None
         t_up = time.perf_counter()
         try:
-            async with self.session.post(self.settings.upstream_url + "/chat/completions",
+            async with self.session.post(up_url + "/chat/completions",
                                          data=json.dumps(upstream_body), headers=headers) as up:
                 if up.status != 200:
                     payload = await up.read()

@@ -22,6 +22,7 @@ def trend_context(state: Any, checks: list[Any], answers: list[dict[str, Any]]) 
     ok = [c for c in checks if c.status == "ok"]
     base_ci = ok[-1].summary.get("baseline_ci") if ok else None
     tops = [c.summary["rate_ci"][1] for c in ok if c.summary.get("rate_ci")] + ([base_ci[1]] if base_ci else [])
+    tops += [c.summary["live"]["ci"][1] for c in checks if (c.summary.get("live") or {}).get("ci")]
     y_max = min(1.0, max([0.05, *tops]) * 1.1)
     n = max(len(checks), 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -38,10 +39,18 @@ def trend_context(state: Any, checks: list[Any], answers: list[dict[str, Any]]) 
         s = c.summary
         point: dict[str, Any] = {"index": i + 1, "run": c.run_name, "at": c.started_at, "status": c.status,
                                  "x": x(i), "alert": bool(s.get("alerts")), "alerts": s.get("alerts", []),
-                                 "error": s.get("error"), "evidence": evidence.get(c.run_name)}
+                                 "error": s.get("error"), "evidence": evidence.get(c.run_name),
+                                 "stopped": s.get("stopped"), "samples_used": s.get("samples_used"),
+                                 "samples_planned": s.get("samples_planned"),
+                                 "calls": sum(s["calls"].values()) if s.get("calls") else None, "live": None}
         if c.status == "ok":
             lo, hi = s["rate_ci"]
             point.update(rate=s["rate"], lo=lo, hi=hi, y=y(s["rate"]), y_lo=y(lo), y_hi=y(hi))
+        live = s.get("live") or {}
+        if live.get("rate") is not None:  # the guard's live answers: a series of its own
+            lo, hi = live["ci"]
+            point["live"] = {"rate": live["rate"], "lo": lo, "hi": hi, "n": live["counted"], "y": y(live["rate"]),
+                             "y_lo": y(lo), "y_hi": y(hi), "x": round(x(i) + 8, 1)}
         points.append(point)
     ticks = [{"value": v, "y": y(v)} for v in (y_max * k / 4 for k in range(5))]
     band = None
@@ -64,7 +73,7 @@ def trend_context(state: Any, checks: list[Any], answers: list[dict[str, Any]]) 
         "moved": state.moved[:10], "change": change, "points": points, "ticks": ticks, "band": band,
         "plot": {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
                  "bottom": HEIGHT - BOTTOM},
-        "answers": answers, "nav": [],
+        "answers": answers, "nav": [], "live_test": state.live_test,
     }
 
 

@@ -278,9 +278,30 @@ def m007_judge_selftests(db: Connection) -> None:
     )
 
 
+def m009_guard_overrides(db: Connection) -> None:
+    """What a monitor's alert told the guard to do (stricter policy, hold all, route), until a person clears it."""
+    _script(
+        db,
+        """
+        CREATE TABLE guard_overrides (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT,
+            reason TEXT NOT NULL,
+            cleared_at TEXT,
+            cleared_by TEXT,
+            cleared_why TEXT
+        );
+        CREATE INDEX guard_overrides_active ON guard_overrides (cleared_at);
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
-    m007_judge_selftests,
+    m007_judge_selftests, m009_guard_overrides,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
