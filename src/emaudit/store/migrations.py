@@ -254,9 +254,14 @@ def m007_judge_selftests(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_guard_routes(db: sqlite3.Connection) -> None:
+    """Which policy route decided each guard exchange (NULL: the policy's top-level defaults)."""
+    _script(db, "ALTER TABLE guard_log ADD COLUMN route TEXT;")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
-    m007_judge_selftests,
+    m007_judge_selftests, m008_guard_routes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
