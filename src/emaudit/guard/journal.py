@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..store.store import Store
+from .jsonfast import dumps_text
 
 KEY_PREFIX = "emg-"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -253,8 +254,8 @@ def _insert_log(db: sqlite3.Connection, row: LogRow) -> int:
         (stamp(), row.key_name, row.policy_version, row.model, row.stream_mode, row.checked, row.decision,
          row.reason, row.status, round(row.latency_ms, 3),
          None if row.upstream_ms is None else round(row.upstream_ms, 3),
-         json.dumps(row.request), None if row.response is None else json.dumps(row.response),
-         json.dumps(row.filters), row.route))
+         dumps_text(row.request), None if row.response is None else dumps_text(row.response),
+         dumps_text(row.filters), row.route))
     assert cur.lastrowid is not None
     return cur.lastrowid
 
@@ -317,11 +318,19 @@ class LogWriter:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 results = [(fut, loop, e) for _, _, fut, loop in batch]
+            by_loop: dict[Any, list[tuple[Any, Any]]] = {}
             for fut, loop, value in results:
-                loop.call_soon_threadsafe(_settle, fut, value)
+                by_loop.setdefault(loop, []).append((fut, value))
+            for loop, settled in by_loop.items():   # one wake-up of each event loop per batch, not per row
+                loop.call_soon_threadsafe(_settle_all, settled)
             if stop:
                 db.close()
                 return
+
+
+def _settle_all(settled: list[tuple[asyncio.Future[int], Any]]) -> None:
+    for fut, value in settled:
+        _settle(fut, value)
 
 
 def _settle(fut: asyncio.Future[int], value: Any) -> None:

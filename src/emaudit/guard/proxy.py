@@ -13,12 +13,13 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from . import jsonfast
 from . import openai_format as fmt
 from .decide import CompiledPolicy, EffectivePolicy, StageResult, run_stage
 from .filters.base import Subject
 from .journal import Journal, LogRow, LogWriter
 from .redaction import Redactor
-from .streams import Assembled, GarbageStream, events
+from .streams import Assembled, GarbageStream, events, parse_all
 from .upstreams import Upstreams
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -150,7 +151,7 @@ class Guard:
             return await self._fail(ex, 413, f"request body over {self.settings.max_body_bytes} bytes",
                                     "body_too_large")
         try:
-            body = json.loads(raw)
+            body = jsonfast.loads(raw)
         except ValueError as e:
             ex.request = {"unparsed_bytes": len(raw)}
             return await self._fail(ex, 400, f"malformed JSON: {e}", "invalid_json")
@@ -183,7 +184,7 @@ class Guard:
         t_up = time.perf_counter()
         try:
             async with self.session.post(target.url + "/chat/completions",
-                                         data=json.dumps(upstream_body), headers=headers) as up:
+                                         data=jsonfast.dumps(upstream_body), headers=headers) as up:
                 if up.status != 200:
                     payload = await up.read()
                     ex.upstream_ms = (time.perf_counter() - t_up) * 1000
@@ -198,7 +199,7 @@ class Guard:
             what = "timed out" if status == 504 else f"failed: {type(e).__name__}: {e}"
             return await self._fail(ex, status, f"upstream {what}", "upstream_error", kind="server_error")
         try:
-            answer = json.loads(payload)
+            answer = jsonfast.loads(payload)
             if not isinstance(answer, dict) or not isinstance(answer.get("choices"), list):
                 raise ValueError("no choices")
         except ValueError:
@@ -266,7 +267,7 @@ class Guard:
 
     async def _upstream_error(self, ex: _Exchange, status: int, payload: bytes) -> web.Response:
         try:
-            body = json.loads(payload)
+            body = jsonfast.loads(payload)
             if not isinstance(body, dict) or "error" not in body:
                 raise ValueError
         except ValueError:
@@ -286,9 +287,8 @@ class Guard:
             return Subject("output", answer.text, tuple(answer.tools()), question, partial)
 
         if mode == "buffer":
-            raw = b""
-            async for event, data in events(up.content.iter_any()):
-                raw += event
+            raw = await up.read()   # whole, then parsed in one pass: no per-chunk work while it arrives
+            for _, data in parse_all(raw):
                 if data is not None:
                     answer.add(data)
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
