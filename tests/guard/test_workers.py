@@ -49,7 +49,7 @@ def test_two_workers_share_the_port_the_store_and_the_hold_queue(fake_openai: An
                 workers.add(httpx.get(url + "/models", timeout=2).headers["X-Guard-Worker"])
             except httpx.HTTPError:
                 time.sleep(0.2)
-        assert workers == {"0", "1"}, proc.stderr.read().decode() if proc.poll() is not None else workers
+        assert workers == {"0", "1"}, proc.stderr.read().decode() if proc.stderr and proc.poll() is not None else workers
 
         with ThreadPoolExecutor(16) as pool:
             answers = list(pool.map(lambda i: _ask(url, f"question {i}"), range(200)))
