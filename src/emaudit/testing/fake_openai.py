@@ -595,12 +595,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fault-rate", type=float, default=1.0, help="share of chat requests that get --fault")
     p.add_argument("--schedule", default="", help="statuses for the first requests, e.g. 429,429,500,200")
     p.add_argument("--slots", type=int, default=None, help="llama.cpp-like: N slots with a FIFO queue")
+    p.add_argument("--stream-delay", type=float, default=0.0, help="seconds between streamed events (pacing)")
     p.add_argument("--settings", help="a YAML/JSON file of FakeConfig fields, e.g. rules: [{contains: x, answer: y}]")
     args = p.parse_args(argv)
     config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
                         api_key=args.api_key, seed=args.seed, fault=args.fault, fault_rate=args.fault_rate,
-                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()], slots=args.slots)
+                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()], slots=args.slots,
+                        stream_delay=args.stream_delay)
     if args.settings:
         import yaml
 
