@@ -176,6 +176,8 @@ class Guard:
         if ex.result.decision == "block":
             ex.checked = "before-send"
             return await self._refuse(request, ex, streamed, ex.result.reason or "blocked")
+        for f in out_filters:
+            f.prefetch(subject.question)
         upstream_body = dict(body, model=ex.model)
         headers = {"Content-Type": "application/json"}
         if target.key:
