@@ -171,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pace", type=float, default=0.0,
                    help="the fake upstream streams this many events per second (0: the whole answer at once)")
     p.add_argument("--workers", type=int, default=1, help="guard serve --workers")
+    p.add_argument("--guard-src", help="run the guard from another checkout's src/ (before/after comparisons)")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="guard-bench-"))
     fake = subprocess.Popen([sys.executable, "-m", "emaudit.testing.fake_openai", "--port", "0", "--latency",
-                             str(args.latency), "--stream-delay", str(1 / args.pace if args.pace else 0)],
+                             str(args.latency), "--stream-delay", str(1 / args.pace if args.pace else 0),
+                             "--echo-prefix", "Sure, here it is: "],   # an answer unlike its question
                             env=_env(), stdout=subprocess.PIPE, text=True)
     assert fake.stdout is not None
     fake_url = re.search(r"(http://\S+/v1)", fake.stdout.readline()).group(1)  # type: ignore[union-attr]
@@ -195,9 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             store, port = tmp / f"{name}.db", _port()
             guard = subprocess.Popen(
                 [sys.executable, "-m", "emaudit", "--store", str(store), "guard", "serve", "--upstream",
-                 "openai-api/fake/m", "--policy", str(policy), "--port", str(port), "--workers",
-                 str(args.workers)],
-                env=dict(_env(), FAKE_BASE_URL=fake_url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 "openai-api/fake/m", "--policy", str(policy), "--port", str(port),
+                 *(["--workers", str(args.workers)] if args.workers > 1 else [])],
+                env=dict(_env(), FAKE_BASE_URL=fake_url, **({"PYTHONPATH": args.guard_src} if args.guard_src else {})), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             url = f"http://127.0.0.1:{port}/v1"
             try:
                 asyncio.run(_wait(url, workers=args.workers))
