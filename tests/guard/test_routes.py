@@ -45,8 +45,8 @@ def second(monkeypatch: pytest.MonkeyPatch) -> Any:
         yield server
 
 
-def test_routes_pick_upstream_filters_and_stream_and_log_which_decided(guard: Any, fake_openai: Any,
-                                                                       second: Any) -> None:
+def test_routes_pick_upstream_filters_and_stream_and_log_which_decided(guard: Any, fake_openai: Any, second: Any,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     fake_openai.config.rules = [Rule("money", answer="an offshore account for you")]
     url, journal = guard(ROUTES.replace("{second}", second.base_url))
 
@@ -69,6 +69,9 @@ def test_routes_pick_upstream_filters_and_stream_and_log_which_decided(guard: An
         ("small", "small-v2", "allow")]
     assert all(x["policy_version"].startswith("routed@") for x in rows)
     assert "second-secret" not in Path(journal.path).read_bytes().decode(errors="replace")
+    assert main(["--store", str(journal.path), "guard", "logs", "--flagged"]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert [line.rsplit("\t", 1)[1] for line in shown] == ["route -", "route small", "route other-server"]
 
 
 def test_a_key_override_beats_the_route(guard: Any, fake_openai: Any, store: Path,

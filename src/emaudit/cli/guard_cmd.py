@@ -146,7 +146,7 @@ def _logs(args: argparse.Namespace) -> int:
             continue
         fired = ",".join(f"{f['filter']}:{f['reason']}" for f in r["filters"] if f["tripped"]) or "-"
         print(f"{r['id']}\t{r['created_at']}\t{r['key_name']}\t{r['decision']}\t{r['reason'] or '-'}\t"
-              f"{r['status']}\t{r['latency_ms']:.1f} ms\t{r['checked']}\t{fired}")
+              f"{r['status']}\t{r['latency_ms']:.1f} ms\t{r['checked']}\t{fired}\troute {r['route'] or '-'}")
     if not rows and not args.json:
         print("no logged exchanges match")
     return 0
