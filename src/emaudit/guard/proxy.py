@@ -321,8 +321,8 @@ class Guard:
                     scanned_upto = len(answer.text)
                     if stage.decision in ("block", "hold"):
                         return await self._trip(resp, ex, stage, answer)
-                    for e in pending:
-                        await _send(resp, e)
+                    if pending:   # the scanned window in one write, not one per event
+                        await _send(resp, b"".join(pending))
                     pending = []
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
             stage = await run_stage(out_filters, subject())
@@ -337,8 +337,8 @@ class Guard:
                     return await self._trip(resp, ex, stage, answer)
                 ex.checked = "while-streaming"
                 ex.result = ex.result.merge(stage)
-                for e in pending:
-                    await _send(resp, e)
+                if pending:
+                    await _send(resp, b"".join(pending))
             await ex.log(ex.result.decision, ex.result.reason, 200, _scanned(answer))
             with contextlib.suppress(ClientGone):
                 await _send(resp, fmt.DONE)
