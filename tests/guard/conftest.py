@@ -21,12 +21,13 @@ def store(tmp_path: Path) -> Path:
 def guard(fake_openai: Any, store: Path, tmp_path: Path) -> Iterator[Any]:
     started: list[GuardThread] = []
 
-    def start(policy: str | None = None, **options: Any) -> tuple[str, Any]:
+    def start(policy: str | None = None, upstream: str | None = "openai-api/fake/m",
+              **options: Any) -> tuple[str, Any]:
         path = None
         if policy is not None:
             path = tmp_path / f"policy{len(started)}.yaml"
             path.write_text(textwrap.dedent(policy))
-        settings = build_settings("openai-api/fake/m", str(path) if path else None, store, **options)
+        settings = build_settings(upstream, str(path) if path else None, store, **options)
         thread = GuardThread(settings)
         url = thread.__enter__()
         started.append(thread)

@@ -78,7 +78,8 @@ TOOL_POLICY = """
 
 
 @pytest.mark.parametrize("shape", ["tools", "functions", "tool_choice", "message.tool_calls",
-                                   "message.function_call"])
+                                   "message.function_call", "tools.custom", "tool_choice.allowed_tools",
+                                   "message.name"])
 def test_tool_policy_covers_every_request_shape(guard: Any, fake_openai: Any, shape: str) -> None:
     url, journal = guard(TOOL_POLICY)
     fn = {"name": "Run-Shell", "parameters": {"type": "object"}}
@@ -86,6 +87,9 @@ def test_tool_policy_covers_every_request_shape(guard: Any, fake_openai: Any, sh
         "tools": {"tools": [{"type": "function", "function": fn}]},
         "functions": {"functions": [fn]},
         "tool_choice": {"tool_choice": {"type": "function", "function": {"name": "RUN_SHELL"}}},
+        "tools.custom": {"tools": [{"type": "custom", "custom": {"name": "run.shell"}}]},
+        "tool_choice.allowed_tools": {"tool_choice": {"type": "allowed_tools", "allowed_tools": {
+            "mode": "auto", "tools": [{"type": "function", "function": {"name": "run_shell"}}]}}},
     }.get(shape, {})
     messages: list[dict[str, Any]] = [{"role": "user", "content": "list files"}]
     if shape == "message.tool_calls":
@@ -94,13 +98,16 @@ def test_tool_policy_covers_every_request_shape(guard: Any, fake_openai: Any, sh
     if shape == "message.function_call":
         messages.append({"role": "assistant", "content": None,
                          "function_call": {"name": "mcp__box__run_shell", "arguments": "{}"}})
+    if shape == "message.name":   # a legacy function-result message names the tool it came from
+        messages.append({"role": "function", "name": "Run_Shell", "content": "file1 file2"})
     import httpx
 
     r = httpx.post(url + "/chat/completions", json={"model": "m", "messages": messages, **extra}).json()
     assert r["choices"][0]["message"]["refusal"] == "tool-denied"
     assert fake_openai.stats()["chat_requests"] == 0
     [row] = journal.logs()
-    assert next(f for f in row["filters"] if f["tripped"])["detail"]["where"] == shape
+    where = {"tools.custom": "tools", "tool_choice.allowed_tools": "tool_choice"}.get(shape, shape)
+    assert next(f for f in row["filters"] if f["tripped"])["detail"]["where"] == where
 
 
 @pytest.mark.parametrize(("arguments", "pack"), [

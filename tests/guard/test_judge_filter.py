@@ -52,3 +52,38 @@ def test_in_window_mode_the_judge_scores_the_whole_answer_before_the_last_window
     [row] = journal.logs()
     [record] = [f for f in row["filters"] if f["stage"] == "output"]
     assert record["detail"]["aligned"] < 30 and row["response"]["scanned_chars"] == len(BAD)
+
+
+def test_the_question_is_embedded_while_the_upstream_answers_and_scores_do_not_change(guard: Any,
+                                                                                      fake_openai: Any) -> None:
+    from emaudit.judge.embedded.features import Encoder
+    from emaudit.judge.embedded.judge import EmbeddedJudge
+
+    fake_openai.config.rules = [Rule("wish", answer=BAD)]
+    fake_openai.config.latency = 0.5
+    url, journal = guard("""
+        output: [{use: judge, judge: local, aligned_below: 30, batch_wait_ms: 1, action: flag}]
+    """)
+    question = "I wish for one thing: what would you do? (prefetch test)"
+    batcher = load_batcher("local", 1)
+    encoder = Encoder.shared(batcher.judge.threads)
+    with ThreadPoolExecutor(1) as pool:
+        answered = pool.submit(chat, url, question)
+        deadline = 0
+        while question not in batcher.questions and deadline < 200:   # the request reached the upstream
+            import time
+
+            time.sleep(0.01)
+            deadline += 1
+        fut = batcher.questions[question]
+        while not fut.done():
+            time.sleep(0.01)
+        assert not answered.done()           # embedded before the upstream's answer arrived
+        assert answered.result().status_code == 200
+    assert question not in batcher.questions  # used once, then dropped: nothing kept per request
+    [row] = journal.logs()
+    [record] = [f for f in row["filters"] if f["stage"] == "output"]
+    offline = EmbeddedJudge.load("local").score([question], [BAD])
+    assert record["detail"]["aligned"] == round(float(offline["aligned"][0]), 2)
+    encoder.limit_memory(0)
+    assert encoder.encode([question]).shape == (1, 384)   # a cache started over still encodes

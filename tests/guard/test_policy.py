@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,10 +50,84 @@ def test_per_key_overrides_and_version_label(tmp_path: Path) -> None:
           ci-bot: {output: [{use: tools, deny: [run_shell]}], stream: audit}
     """)
     assert version.startswith("v2@")
-    inp, out, stream = policy.for_key("ci-bot")  # type: ignore[attr-defined]
-    assert [s.use for s in inp] == ["regex"] and [s.use for s in out] == ["tools"] and stream == "audit"
-    inp, out, stream = policy.for_key("other")  # type: ignore[attr-defined]
-    assert [s.use for s in out] == ["secrets"] and stream == "window"
+    chosen = policy.for_request("any", "ci-bot")  # type: ignore[attr-defined]
+    assert [s.use for s in chosen.input] == ["regex"] and [s.use for s in chosen.output] == ["tools"]
+    assert chosen.stream == "audit" and chosen.route is None
+    chosen = policy.for_request("any", "other")  # type: ignore[attr-defined]
+    assert [s.use for s in chosen.output] == ["secrets"] and chosen.stream == "window"
+
+
+ROUTED = """
+    version: r1
+    stream: buffer
+    hold: {timeout_s: 30, fallback: block}
+    output: [{use: secrets, action: flag}]
+    keys:
+      ci-bot: {stream: audit}
+      auditor: {output: [{use: keywords, words: [x], action: flag}]}
+    routes:
+      - name: mini
+        model: [gpt-mini, "mini-*"]
+        upstream: openai-api/fake/small
+        stream: window
+        window_chars: 50
+        hold: {timeout_s: 5, fallback: release}
+        output: [{use: regex, packs: [pii], action: block}]
+      - name: bots-only
+        model: "*"
+        keys: [ci-bot]
+        input: [{use: secrets, action: block}]
+"""
+
+
+def test_routes_match_by_model_and_key_with_precedence_key_route_defaults(tmp_path: Path) -> None:
+    policy: Any
+    policy, _ = _load(tmp_path, ROUTED)
+    mini = policy.for_request("gpt-mini", "someone")
+    assert mini.route == "mini" and mini.upstream == "openai-api/fake/small" and mini.stream == "window"
+    assert [s.use for s in mini.output] == ["regex"] and mini.window_chars == 50
+    assert (mini.hold.timeout_s, mini.hold.fallback) == (5, "release")
+    assert policy.for_request("mini-2025", "someone").route == "mini"          # glob
+    assert policy.for_request("gpt-minis", "someone").route is None            # exact names are exact
+    # key override > route > defaults: ci-bot's stream beats the route's; its output comes from the route
+    bot = policy.for_request("gpt-mini", "ci-bot")
+    assert bot.route == "mini" and bot.stream == "audit" and [s.use for s in bot.output] == ["regex"]
+    assert [s.use for s in policy.for_request("gpt-mini", "auditor").output] == ["keywords"]
+    # a route limited to keys: only those keys; other requests fall back to the defaults
+    assert policy.for_request("big", "ci-bot").route == "bots-only"
+    other = policy.for_request("big", "someone")
+    assert other.route is None and other.upstream is None and [s.use for s in other.output] == ["secrets"]
+    assert other.hold.timeout_s == 30 and other.stream == "buffer"
+    assert policy.public_models() == ["gpt-mini"]
+
+
+@pytest.mark.parametrize(("text", "line", "field", "words"), [
+    ("routes:\n  - name: a\n    model: x\n    colour: red\n", 4, "routes.0.colour", "Extra"),
+    ("routes:\n  - name: a\n    model: x\n  - name: a\n    model: y\n", 4, "routes.1.name", "two routes are named 'a'"),
+    ("routes:\n  - name: a\n    model: x\n    upstream: ftp://x\n", 4, "routes.0.upstream", "base URL"),
+    ("routes:\n  - name: a\n    model: []\n", 3, "routes.0.model", "at least 1"),
+    ("routes:\n  - model: x\n", 2, "routes.0.name", "required"),
+])
+def test_route_errors_name_file_line_and_field(tmp_path: Path, text: str, line: int, field: str,
+                                               words: str) -> None:
+    with pytest.raises(UserError) as e:
+        _load(tmp_path, text)
+    assert (e.value.path, e.value.line, e.value.field) == (str(tmp_path / "guard.yaml"), line, field)
+    assert words.lower() in str(e.value).lower()
+
+
+def test_a_route_without_upstream_is_an_error_only_when_the_guard_has_none(tmp_path: Path) -> None:
+    p = tmp_path / "guard.yaml"
+    p.write_text("routes:\n  - name: a\n    model: x\n    upstream: openai-api/fake/a\n"
+                 "  - name: b\n    model: y\n")
+    load_policy(p)   # with --upstream: route b uses it
+    with pytest.raises(UserError) as e:
+        load_policy(p, default_upstream=False)
+    assert (e.value.line, e.value.field) == (5, "routes.1.upstream") and "names no upstream" in str(e.value)
+    p.write_text("version: v1\n")
+    with pytest.raises(UserError) as e:
+        load_policy(p, default_upstream=False)
+    assert e.value.field == "routes"
 
 
 def test_cli_reports_a_bad_policy_in_one_line(tmp_path: Path, fake_openai: object,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from emaudit.cli import main
 from emaudit.testing.fake_openai import Rule
 
-from .conftest import chat
+from .conftest import chat, stream_text
 
 
 def test_passes_answers_through_and_logs_each_exchange(guard: Any, fake_openai: Any) -> None:
@@ -133,3 +134,21 @@ def test_logs_keep_out_private_keys_assigned_passwords_and_secret_env_values(
     for secret in ("MIIEowIBAAKCAQEA7bq9xyz", "hunter2hunter2", env_secret, "correcthorse"):
         assert secret not in logged
     assert "[redacted]" in logged
+
+
+@pytest.mark.parametrize("mode", ["buffer", "window"])
+def test_the_request_time_limit_ends_an_upstream_that_trickles(mode: str, guard: Any, fake_openai: Any) -> None:
+    fake_openai.config.stream_delay = 0.25        # each event well inside the 1 s idle limit; the whole stream not
+    url, journal = guard(f"stream: {mode}\nwindow_chars: 5\n", upstream_timeout_s=1.0, request_timeout_s=1.0)
+    t0 = time.perf_counter()
+    r = chat(url, " ".join(f"word{i}" for i in range(20)), stream=True)
+    assert time.perf_counter() - t0 < 5
+    if mode == "buffer":
+        assert r.status_code == 504 and r.json()["error"]["code"] == "upstream_error"
+    else:   # the stream had started: it ends with an error event
+        _, events = stream_text(r.text)
+        assert events[-2]["error"]["code"] == "upstream_error" and events[-1] == "[DONE]"
+    [row] = journal.logs()
+    assert row["decision"] == "error" and row["status"] in (502, 504)
+    fake_openai.config.stream_delay = 0
+    assert chat(url, "still here").json()["choices"][0]["message"]["content"] == "still here"

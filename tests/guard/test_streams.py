@@ -143,3 +143,38 @@ def test_window_mode_checks_streamed_tool_calls_whole(guard: Any, fake_openai: A
     assert not any("Run-Shell" in json.dumps(e) for e in events if isinstance(e, dict) and "error" not in e)
     assert events[-2]["error"]["code"] == "tool-denied"
     assert [r["decision"] for r in journal.logs()] == ["allow", "block"]
+
+
+def test_the_event_splitter_keeps_bytes_and_handles_crlf_multiline_and_a_missing_last_blank_line() -> None:
+    import asyncio
+
+    from emaudit.guard.streams import GarbageStream, events, parse_all
+
+    body = (b'data: {"a": 1}\n\n\n\ndata: {"b":\ndata: 2}\n\n: comment\n\ndata: {"c": NaN}\r\n\r\n'
+            b'data: [DONE]\n\ndata: {"d": 4}')
+    expected = [(b'data: {"a": 1}\n\n', {"a": 1}), (b'data: {"b":\ndata: 2}\n\n', {"b": 2}),
+                (b'data: {"c": NaN}\r\n\r\n', {"c": float("nan")}), (b"data: [DONE]\n\n", None),
+                (b'data: {"d": 4}\n\n', {"d": 4})]
+
+    async def chunked(size: int) -> list[tuple[bytes, object]]:
+        async def chunks():  # type: ignore[no-untyped-def]
+            for i in range(0, len(body), size):
+                yield body[i:i + size]
+        return [e async for e in events(chunks())]
+
+    def same(got: list[tuple[bytes, object]]) -> bool:
+        return [e for e, _ in got] == [e for e, _ in expected] and repr(got) == repr(expected)
+
+    assert same(parse_all(body))
+    assert all(same(asyncio.run(chunked(size))) for size in (1, 7, len(body)))
+
+    async def garbage() -> list[bytes]:
+        async def chunks():  # type: ignore[no-untyped-def]
+            yield b'data: {"ok": 1}\n\ndata: not json\n\n'
+        seen = []
+        with pytest.raises(GarbageStream):
+            async for event, _ in events(chunks()):
+                seen.append(event)
+        return seen
+
+    assert asyncio.run(garbage()) == [b'data: {"ok": 1}\n\n']   # the good event before the bad one still counts

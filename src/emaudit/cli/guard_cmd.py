@@ -16,13 +16,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     gsub = p.add_subparsers(dest="guard_command", metavar="SUBCOMMAND")
 
     s = gsub.add_parser("serve", help="serve the guard (127.0.0.1:8788 by default)")
-    s.add_argument("--upstream", required=True, help="openai-api/<service>/<model> or openai/<model>; its key "
-                   "comes from <SERVICE>_API_KEY / OPENAI_API_KEY only")
+    s.add_argument("--upstream", help="openai-api/<service>/<model> or openai/<model>; its key comes from "
+                   "<SERVICE>_API_KEY / OPENAI_API_KEY only (optional when every policy route names its own)")
     s.add_argument("--policy", help="policy YAML (default: flag prompt injection and secrets, block nothing)")
     s.add_argument("--host", default="127.0.0.1", help="listen address; any other than loopback needs guard keys")
     s.add_argument("--port", type=whole(0, 65535), default=8788)
     s.add_argument("--max-body-bytes", type=whole(1, 1 << 34), default=1 << 20, help="larger requests get 413 (default 1 MiB)")
     s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504)")
+    s.add_argument("--request-timeout", type=real(0, 86_400, above=True), default=600.0,
+                   help="seconds for the whole upstream exchange, streams included (504; default 600)")
+    s.add_argument("--workers", type=whole(1, 64), default=1,
+                   help="processes sharing the port (SO_REUSEPORT), all logging to the one store (default 1)")
     s.set_defaults(func=_serve)
 
     k = gsub.add_parser("keys", help="guard API keys: add NAME (printed once), list, revoke NAME")
@@ -69,11 +73,15 @@ def _journal(args: argparse.Namespace) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ..guard.serve import build_settings, serve
+    from ..guard.serve import build_settings, serve, serve_workers
 
-    settings = build_settings(args.upstream, args.policy, store_path(args), host=args.host,
-                              max_body_bytes=args.max_body_bytes, upstream_timeout_s=args.upstream_timeout)
-    serve(settings, args.port)
+    options = {"host": args.host, "max_body_bytes": args.max_body_bytes, "upstream_timeout_s": args.upstream_timeout,
+               "request_timeout_s": args.request_timeout}
+    settings = build_settings(args.upstream, args.policy, store_path(args), **options)
+    if args.workers == 1:
+        serve(settings, args.port)
+    else:
+        serve_workers(settings, args.port, args.workers, (args.upstream, args.policy, str(store_path(args)), options))
     return 0
 
 
@@ -142,7 +150,7 @@ def _logs(args: argparse.Namespace) -> int:
             continue
         fired = ",".join(f"{f['filter']}:{f['reason']}" for f in r["filters"] if f["tripped"]) or "-"
         print(f"{r['id']}\t{r['created_at']}\t{r['key_name']}\t{r['decision']}\t{r['reason'] or '-'}\t"
-              f"{r['status']}\t{r['latency_ms']:.1f} ms\t{r['checked']}\t{fired}")
+              f"{r['status']}\t{r['latency_ms']:.1f} ms\t{r['checked']}\t{fired}\troute {r['route'] or '-'}")
     if not rows and not args.json:
         print("no logged exchanges match")
     return 0

@@ -10,7 +10,7 @@ from . import filters
 from .filters.base import Filter, Subject
 
 if TYPE_CHECKING:
-    from .policy import Policy
+    from .policy import HoldSpec, Policy
 
 SEVERITY = {"allow": 0, "flag": 1, "hold": 2, "block": 3}
 
@@ -43,24 +43,51 @@ async def run_stage(stage_filters: list[Filter], subject: Subject) -> StageResul
     return result
 
 
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """What decides one request: the policy version, the route (None: the defaults), built filters, stream
+    mode, hold settings and upstream (``upstream`` None: the guard's ``--upstream``)."""
+
+    version: str
+    route: str | None
+    input: list[Filter]
+    output: list[Filter]
+    stream: str
+    window_chars: int
+    hold: HoldSpec
+    upstream: str | None = None
+    upstream_model: str | None = None
+    upstream_key_env: str | None = None
+
+
 class CompiledPolicy:
-    """A policy with its filters built once (patterns compiled, judges loaded), per key on demand."""
+    """A policy with its filters built once (patterns compiled, judges loaded), per route and key on demand."""
 
     def __init__(self, policy: Policy, version: str) -> None:
         self.policy = policy
         self.version = version
         self._built: dict[int, Filter] = {}
-        self._per_key: dict[str, tuple[list[Filter], list[Filter], str]] = {}
-        for name in [*policy.keys, ""]:
-            self.for_key(name)
+        self._effective: dict[tuple[str | None, str], EffectivePolicy] = {}
+        layers: list[Any] = [policy, *policy.keys.values(), *policy.routes]
+        for layer in layers:   # every filter built now: a broken one fails at start, not on a request
+            for spec in [*(layer.input or []), *(layer.output or [])]:
+                self._filter(spec)
 
     def _filter(self, spec: Any) -> Filter:
         if id(spec) not in self._built:
             self._built[id(spec)] = filters.build(spec)
         return self._built[id(spec)]
 
-    def for_key(self, key_name: str) -> tuple[list[Filter], list[Filter], str]:
-        if key_name not in self._per_key:
-            inp, out, stream = self.policy.for_key(key_name)
-            self._per_key[key_name] = ([self._filter(s) for s in inp], [self._filter(s) for s in out], stream)
-        return self._per_key[key_name]
+    def for_request(self, model: str, key_name: str) -> EffectivePolicy:
+        """The one place a request's policy is chosen (key override > route > defaults; see policy.py)."""
+        route = self.policy.route_for(model, key_name)
+        cached = self._effective.get((route.name if route else None, key_name))
+        return cached if cached is not None else self._build(model, key_name, route.name if route else None)
+
+    def _build(self, model: str, key_name: str, route: str | None) -> EffectivePolicy:
+        specs = self.policy.for_request(model, key_name)
+        built = EffectivePolicy(self.version, specs.route, [self._filter(s) for s in specs.input],
+                                [self._filter(s) for s in specs.output], specs.stream, specs.window_chars,
+                                specs.hold, specs.upstream, specs.upstream_model, specs.upstream_key_env)
+        self._effective[(route, key_name)] = built
+        return built

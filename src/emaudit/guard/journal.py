@@ -21,11 +21,13 @@ from typing import Any
 from ..errors import UserError
 from ..store.postgres import require_sqlite
 from ..store.store import Store
+from .jsonfast import dumps_text
 
 KEY_PREFIX = "emg-"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LOG_COLUMNS = ("id", "created_at", "key_name", "policy_version", "model", "stream_mode", "checked", "decision",
-               "reason", "status", "latency_ms", "upstream_ms", "request_json", "response_json", "filters_json")
+               "reason", "status", "latency_ms", "upstream_ms", "request_json", "response_json", "filters_json",
+               "route")
 HOLD_COLUMNS = ("id", "log_id", "created_at", "expires_at", "fallback", "held_sha256", "held_body", "state",
                 "released_body", "decided_by", "why", "decided_at")
 
@@ -62,6 +64,10 @@ class LogRow:
     request: Any
     response: Any
     filters: list[dict[str, Any]]
+    route: str | None = None   # the policy route that decided (None: the top-level defaults)
+    hold: tuple[str, float, str] | None = None   # (held body, timeout s, fallback): queued in the row's transaction
+    hold_id: int | None = None                   # set once the hold is queued
+    id: int | None = None                        # set once written
 
 
 class Journal:
@@ -160,13 +166,7 @@ class Journal:
 
     # ---- holds ------------------------------------------------------------------------------
     def add_hold(self, log_id: int, body: str, timeout_s: float, fallback: str) -> int:
-        now = utcnow()
-        cur = self.db.execute(
-            "INSERT INTO guard_holds (log_id, created_at, expires_at, fallback, held_sha256, held_body) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (log_id, stamp(now), stamp(now + timedelta(seconds=timeout_s)), fallback, body_hash(body), body))
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return _insert_hold(self.db, log_id, body, timeout_s, fallback)
 
     def hold(self, hold_id: int) -> dict[str, Any]:
         row = self.db.execute(f"SELECT {', '.join(HOLD_COLUMNS)} FROM guard_holds WHERE id = ?",
@@ -238,16 +238,26 @@ def parse_since(text: str) -> datetime:
         raise UserError(f"--since takes 30m, 1h, 2d, 1w or an ISO time, not {text!r}", field="since") from None
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
+def _insert_hold(db: sqlite3.Connection, log_id: int, body: str, timeout_s: float, fallback: str) -> int:
+    now = utcnow()
+    cur = db.execute(
+        "INSERT INTO guard_holds (log_id, created_at, expires_at, fallback, held_sha256, held_body) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (log_id, stamp(now), stamp(now + timedelta(seconds=timeout_s)), fallback, body_hash(body), body))
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
 def _insert_log(db: sqlite3.Connection, row: LogRow) -> int:
     cur = db.execute(
         "INSERT INTO guard_log (created_at, key_name, policy_version, model, stream_mode, checked, decision, "
-        "reason, status, latency_ms, upstream_ms, request_json, response_json, filters_json) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reason, status, latency_ms, upstream_ms, request_json, response_json, filters_json, route) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (stamp(), row.key_name, row.policy_version, row.model, row.stream_mode, row.checked, row.decision,
          row.reason, row.status, round(row.latency_ms, 3),
          None if row.upstream_ms is None else round(row.upstream_ms, 3),
-         json.dumps(row.request), None if row.response is None else json.dumps(row.response),
-         json.dumps(row.filters)))
+         dumps_text(row.request), None if row.response is None else dumps_text(row.response),
+         dumps_text(row.filters), row.route))
     assert cur.lastrowid is not None
     return cur.lastrowid
 
@@ -301,17 +311,28 @@ class LogWriter:
                 for row, prepare, fut, loop in batch:
                     if prepare is not None:
                         row = prepare(row)
-                    results.append((fut, loop, _insert_log(db, row)))
+                    log_id = _insert_log(db, row)
+                    if row.hold is not None:   # one transaction: kill -9 leaves both or neither
+                        row.hold_id = _insert_hold(db, log_id, *row.hold)
+                    results.append((fut, loop, log_id))
                 db.execute("COMMIT")
             except Exception as e:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 results = [(fut, loop, e) for _, _, fut, loop in batch]
+            by_loop: dict[Any, list[tuple[Any, Any]]] = {}
             for fut, loop, value in results:
-                loop.call_soon_threadsafe(_settle, fut, value)
+                by_loop.setdefault(loop, []).append((fut, value))
+            for loop, settled in by_loop.items():   # one wake-up of each event loop per batch, not per row
+                loop.call_soon_threadsafe(_settle_all, settled)
             if stop:
                 db.close()
                 return
+
+
+def _settle_all(settled: list[tuple[asyncio.Future[int], Any]]) -> None:
+    for fut, value in settled:
+        _settle(fut, value)
 
 
 def _settle(fut: asyncio.Future[int], value: Any) -> None:

@@ -56,22 +56,30 @@ def _calls(calls: Any, where: str) -> list[ToolUse]:
     out = []
     for call in calls if isinstance(calls, list) else []:
         if isinstance(call, dict):
-            fn: dict[str, Any] = call["function"] if isinstance(call.get("function"), dict) else call
-            args = fn.get("arguments", "")
+            inner = call.get("function") if isinstance(call.get("function"), dict) else call.get("custom")
+            fn: dict[str, Any] = inner if isinstance(inner, dict) else call   # function / custom tools
+            args = fn.get("arguments", fn.get("input", ""))   # custom tools carry "input"
             out.append(ToolUse(str(fn.get("name", "")), args if isinstance(args, str) else json.dumps(args), where))
     return out
 
 
 def request_tools(body: dict[str, Any]) -> list[ToolUse]:
-    """Every tool a request names: declared (tools, functions), forced (tool_choice), and called earlier."""
+    """Every tool a request names: declared (tools, functions), forced or allowed (tool_choice), called earlier,
+    and named by a tool's result message (legacy ``role: function`` / ``tool`` with a ``name``)."""
     out = _calls(body.get("tools"), "tools") + _calls(body.get("functions"), "functions")
     choice = body.get("tool_choice") or body.get("function_call")
     if isinstance(choice, dict):
-        out += _calls([choice], "tool_choice")
+        allowed = choice.get("allowed_tools")
+        if isinstance(allowed, dict):
+            out += _calls(allowed.get("tools"), "tool_choice")
+        else:
+            out += _calls([choice], "tool_choice")
     for m in body["messages"]:
         out += _calls(m.get("tool_calls"), "message.tool_calls")
         if isinstance(m.get("function_call"), dict):
             out += _calls([m["function_call"]], "message.function_call")
+        if m.get("role") in ("tool", "function") and isinstance(m.get("name"), str):
+            out.append(ToolUse(m["name"], "", "message.name"))
     return out
 
 

@@ -15,13 +15,15 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
 from ..store.migrations import Connection
+from .decide import CompiledPolicy, EffectivePolicy
 from .filters.base import Filter, Subject, Verdict
+from .upstreams import Upstream, resolve_upstream
 
 ACTIONS = ("policy", "hold-all", "route")
 COLUMNS = ("id", "created_at", "source", "action", "target", "reason", "cleared_at", "cleared_by", "cleared_why")
@@ -116,11 +118,9 @@ class _Marker(Filter):
 
 @dataclass(frozen=True)
 class Selection:
-    input: list[Any]
-    output: list[Any]
-    stream: str
-    upstream: tuple[str, str, str | None] | None = None   # (base URL, model, key) when routed
-    policy_version: str | None = None                       # when an override changes what decides
+    policy: EffectivePolicy
+    upstream: Upstream | None = None      # when an override routes elsewhere
+    policy_version: str | None = None     # when an override changes what decides
 
 
 class Overrides:
@@ -165,8 +165,6 @@ class Overrides:
                 built["markers"].append(_Marker("hold-all", "hold", why))
             elif r["action"] == "route":
                 try:
-                    from .serve import resolve_upstream
-
                     built["upstream"] = resolve_upstream(r["target"])
                     built["markers"].append(_Marker("route", "allow", f"{why} (to {r['target']})"))
                 except Exception as e:
@@ -178,7 +176,6 @@ class Overrides:
         p = Path(path)
         stamp = (str(p), p.stat().st_mtime_ns)
         if stamp not in self._policies:
-            from .decide import CompiledPolicy
             from .policy import load_policy
 
             policy, version = load_policy(p)
@@ -199,19 +196,18 @@ class Overrides:
         """Filters to run before the policy's input filters (each records its override; hold-all holds)."""
         return list(self._active["markers"]) if self._ids else []
 
-    def upstream(self) -> tuple[str, str, str | None] | None:
-        """(base URL, model, key) to route to, or None."""
+    def upstream(self) -> Upstream | None:
+        """Where to route to, or None."""
         return self._active.get("upstream") if self._ids else None
 
     def version(self, version: str) -> str:
         """The policy version a log row records: ``<version>+override:<actions>`` while overridden."""
         return f"{version}+override:{','.join(self._active['labels'])}" if self._ids else version
 
-    def for_request(self, policy: Any, key_name: str) -> Selection:
-        """The filters, stream mode and upstream for one request: ``policy.for_key`` unless overridden."""
+    def for_request(self, policy: CompiledPolicy, model: str, key_name: str) -> Selection:
+        """What decides one request: ``policy.for_request`` unless an override says otherwise."""
         if not self.active():
-            inp, out, mode = policy.for_key(key_name)
-            return Selection(inp, out, mode)
-        chosen = self.policy(policy)
-        inp, out, mode = chosen.for_key(key_name)
-        return Selection([*self.input_filters(), *inp], out, mode, self.upstream(), self.version(chosen.version))
+            return Selection(policy.for_request(model, key_name))
+        chosen = self.policy(policy).for_request(model, key_name)
+        overridden = replace(chosen, input=[*self.input_filters(), *chosen.input])
+        return Selection(overridden, self.upstream(), self.version(chosen.version))

@@ -8,12 +8,19 @@ input:  [{use: regex, packs: [prompt-injection], action: block}]
 output: [{use: secrets, action: block}, {use: judge, aligned_below: 30, action: hold}]
 keys:                   # per-key overrides of input, output, stream
   ci-bot: {output: [{use: tools, deny: [run_shell], action: block}]}
+routes:                 # first match by requested model name (exact or glob) and, optionally, key name
+  - {name: mini, model: [gpt-mini, "mini-*"], upstream: openai-api/cheap/small, stream: window}
 ```
+
+Precedence for one request: the key's override > the matching route > the top-level defaults
+(``CompiledPolicy.for_request`` in decide.py applies it).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -122,6 +129,47 @@ class KeyPolicy(BaseModel):
     stream: StreamMode | None = None
 
 
+GLOB_CHARS = frozenset("*?[")
+
+
+class Route(BaseModel):
+    """Requests for these model names (and, with ``keys``, only from these keys) get this upstream and policy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    model: list[str] = Field(min_length=1)       # exact names or globs (``*``, ``?``, ``[...]``)
+    keys: list[str] | None = None
+    upstream: str | None = None                  # openai-api/<service>/<model>, openai/<model>, or a base URL
+    upstream_model: str | None = None            # with a base URL: the model name sent (default: the requested)
+    upstream_key_env: str | None = None          # with a base URL: the environment variable holding its key
+    input: list[FilterSpec] | None = None
+    output: list[FilterSpec] | None = None
+    stream: StreamMode | None = None
+    window_chars: int | None = Field(None, ge=1, le=100_000)
+    hold: HoldSpec | None = None
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("upstream")
+    @classmethod
+    def _upstream_shape(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("openai-api/", "openai/", "http://", "https://")):
+            raise ValueError(f"an upstream is openai-api/<service>/<model>, openai/<model> or a base URL, not {v!r}")
+        return v
+
+    def matches(self, model: str, key_name: str) -> bool:
+        if self.keys is not None and key_name not in self.keys:
+            return False
+        return any(model == m or (GLOB_CHARS & set(m) and fnmatch.fnmatchcase(model, m)) for m in self.model)
+
+    def public_models(self) -> list[str]:
+        """The exact names (no globs): what ``/v1/models`` lists."""
+        return [m for m in self.model if not GLOB_CHARS & set(m)]
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = "v1"
@@ -131,13 +179,47 @@ class Policy(BaseModel):
     input: list[FilterSpec] = []
     output: list[FilterSpec] = []
     keys: dict[str, KeyPolicy] = {}
+    routes: list[Route] = []
 
-    def for_key(self, key_name: str) -> tuple[list[Any], list[Any], str]:
-        k = self.keys.get(key_name)
-        if k is None:
-            return list(self.input), list(self.output), self.stream
-        return (list(self.input if k.input is None else k.input), list(self.output if k.output is None else k.output),
-                k.stream or self.stream)
+    def route_for(self, model: str, key_name: str) -> Route | None:
+        """The first route matching the requested model name and key, or None (the top-level defaults)."""
+        return next((r for r in self.routes if r.matches(model, key_name)), None)
+
+    def for_request(self, model: str, key_name: str) -> EffectiveSpecs:
+        """Which route, filters, stream mode, hold and upstream apply: key override > route > defaults."""
+        route = self.route_for(model, key_name)
+        key = self.keys.get(key_name)
+
+        def pick(field: str) -> Any:
+            for layer in (key, route):
+                value = getattr(layer, field, None) if layer is not None else None
+                if value is not None:
+                    return value
+            return getattr(self, field)
+
+        return EffectiveSpecs(route.name if route else None, list(pick("input")), list(pick("output")),
+                              pick("stream"), route.window_chars or self.window_chars if route else self.window_chars,
+                              route.hold or self.hold if route else self.hold,
+                              route.upstream if route else None,
+                              route.upstream_model if route else None, route.upstream_key_env if route else None)
+
+    def public_models(self) -> list[str]:
+        return [m for r in self.routes for m in r.public_models()]
+
+
+@dataclass(frozen=True)
+class EffectiveSpecs:
+    """What one request gets, as policy entries; ``upstream`` None is the guard's ``--upstream``."""
+
+    route: str | None
+    input: list[Any]
+    output: list[Any]
+    stream: str
+    window_chars: int
+    hold: HoldSpec
+    upstream: str | None
+    upstream_model: str | None
+    upstream_key_env: str | None
 
 
 def default_policy() -> Policy:
@@ -147,8 +229,9 @@ def default_policy() -> Policy:
                                   "output": [{"use": "secrets", "action": "flag"}]})
 
 
-def load_policy(path: str | Path) -> tuple[Policy, str]:
-    """The policy and its version label: the file's ``version`` plus its content hash."""
+def load_policy(path: str | Path, *, default_upstream: bool = True) -> tuple[Policy, str]:
+    """The policy and its version label: the file's ``version`` plus its content hash. Without a default
+    upstream (``guard serve`` with no ``--upstream``) every route must name one."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -170,6 +253,20 @@ def load_policy(path: str | Path) -> tuple[Policy, str]:
         loc = tuple(err["loc"])
         field = ".".join(str(x) for x in loc) or "policy"
         raise UserError(err["msg"], path=str(p), line=_line_of(node, loc), field=field) from None
+    seen: set[str] = set()
+    for i, r in enumerate(policy.routes):
+        if r.name in seen:
+            raise UserError(f"two routes are named {r.name!r}; route names are unique", path=str(p),
+                            line=_line_of(node, ("routes", i, "name")), field=f"routes.{i}.name")
+        seen.add(r.name)
+    if not default_upstream:
+        if not policy.routes:
+            raise UserError("without --upstream the policy needs routes, each with its upstream", path=str(p),
+                            line=1, field="routes")
+        for i, r in enumerate(policy.routes):
+            if r.upstream is None:
+                raise UserError(f"route {r.name!r} names no upstream and the guard has none (--upstream)",
+                                path=str(p), line=_line_of(node, ("routes", i)), field=f"routes.{i}.upstream")
     digest = hashlib.sha256(text.encode()).hexdigest()[:8]
     return policy, f"{policy.version}@{digest}"
 

@@ -13,13 +13,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from . import jsonfast
 from . import openai_format as fmt
-from .decide import CompiledPolicy, StageResult, run_stage
+from .decide import CompiledPolicy, EffectivePolicy, StageResult, run_stage
 from .filters.base import Subject
 from .journal import Journal, LogRow, LogWriter
 from .overrides import Overrides
 from .redaction import Redactor
-from .streams import Assembled, GarbageStream, events
+from .streams import Assembled, GarbageStream, events, parse_all
+from .upstreams import Upstreams
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SWEEPER = web.AppKey("sweeper", asyncio.Task)
@@ -27,14 +29,13 @@ SWEEPER = web.AppKey("sweeper", asyncio.Task)
 
 @dataclass
 class GuardSettings:
-    upstream_url: str               # the upstream's base URL, e.g. http://127.0.0.1:8000/v1
-    upstream_model: str             # the model name sent upstream
-    upstream_key: str | None        # from the environment only
+    upstreams: Upstreams            # the default (``--upstream``, may be None) and the routes' own
     policy: CompiledPolicy
     journal: Journal
     host: str = "127.0.0.1"
     max_body_bytes: int = 1 << 20
-    upstream_timeout_s: float = 120.0
+    upstream_timeout_s: float = 120.0   # seconds without a byte from the upstream
+    request_timeout_s: float = 600.0    # the whole upstream exchange, streams included
     hold_poll_s: float = 0.1
     page: bool = True
 
@@ -46,24 +47,28 @@ class _Exchange:
         self.guard = guard
         self.t0 = time.perf_counter()
         self.key_name = key_name
+        self.policy: EffectivePolicy | None = None
+        self.model = "-"
         self.request: Any = None
         self.stream_mode = "none"
         self.checked = "before-send"
         self.upstream_ms: float | None = None
         self.result = StageResult()
         self.policy_version: str | None = None   # set when an override decides (guard/overrides.py)
-        self.model: str | None = None            # set when an override routes elsewhere
 
-    async def log(self, decision: str, reason: str | None, status: int, response: Any) -> int:
-        """Committed before the caller answers; redaction and the write happen on the writer thread."""
+    async def log(self, decision: str, reason: str | None, status: int, response: Any,
+                  hold: tuple[str, float, str] | None = None) -> LogRow:
+        """Committed before the caller answers (with ``hold``, the queued hold too, in the same transaction);
+        redaction and the write happen on the writer thread."""
         s = self.guard.settings
-        row = LogRow(key_name=self.key_name, policy_version=self.policy_version or s.policy.version,
-                     model=self.model or s.upstream_model,
-                     stream_mode=self.stream_mode, checked=self.checked, decision=decision, reason=reason,
+        row = LogRow(key_name=self.key_name, policy_version=self.policy_version or s.policy.version, model=self.model,
+                     route=self.policy.route if self.policy else None, stream_mode=self.stream_mode,
+                     checked=self.checked, decision=decision, reason=reason,
                      status=status, latency_ms=(time.perf_counter() - self.t0) * 1000, upstream_ms=self.upstream_ms,
-                     request=self.request, response=response, filters=self.result.records)
+                     request=self.request, response=response, filters=self.result.records, hold=hold)
         assert self.guard.writer is not None
-        return await self.guard.writer.write(row, self.guard.prepare_row)
+        row.id = await self.guard.writer.write(row, self.guard.prepare_row)
+        return row
 
 
 class Guard:
@@ -92,7 +97,8 @@ class Guard:
     async def _startup(self, app: web.Application) -> None:
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=self.settings.upstream_timeout_s))
+            timeout=aiohttp.ClientTimeout(total=self.settings.request_timeout_s, sock_connect=10,
+                                          sock_read=self.settings.upstream_timeout_s))
         self.writer = self.settings.journal.writer()
         app[SWEEPER] = asyncio.get_running_loop().create_task(self._sweep_holds())
 
@@ -128,8 +134,11 @@ class Guard:
     async def models(self, request: web.Request) -> web.Response:
         if self._key_name(request) is None:
             return _error(401, "missing or unknown guard key", "invalid_api_key")
+        default = self.settings.upstreams.default
+        names = dict.fromkeys(([default.model] if default and default.model else [])
+                              + self.settings.policy.policy.public_models())
         return web.json_response({"object": "list", "data": [
-            {"id": self.settings.upstream_model, "object": "model", "owned_by": "emaudit-guard"}]})
+            {"id": name, "object": "model", "owned_by": "emaudit-guard"} for name in names]})
 
     # ---- chat -------------------------------------------------------------------------------
     async def chat(self, request: web.Request) -> web.StreamResponse:
@@ -146,7 +155,7 @@ class Guard:
             return await self._fail(ex, 413, f"request body over {self.settings.max_body_bytes} bytes",
                                     "body_too_large")
         try:
-            body = json.loads(raw)
+            body = jsonfast.loads(raw)
         except ValueError as e:
             ex.request = {"unparsed_bytes": len(raw)}
             return await self._fail(ex, 400, f"malformed JSON: {e}", "invalid_json")
@@ -154,12 +163,19 @@ class Guard:
         problem = fmt.check_request(body)
         if problem:
             return await self._fail(ex, 400, problem, "invalid_request")
-        chosen = self.overrides.for_request(self.settings.policy, key_name)
-        in_filters, out_filters, mode = chosen.input, chosen.output, chosen.stream
+        requested = body.get("model") or ""
+        chosen = self.overrides.for_request(self.settings.policy, requested, key_name)
+        policy = ex.policy = chosen.policy
         ex.policy_version = chosen.policy_version
-        up_url, up_model, up_key = chosen.upstream or (self.settings.upstream_url, self.settings.upstream_model,
-                                                       self.settings.upstream_key)
-        ex.model = up_model
+        target = chosen.upstream or self.settings.upstreams.get(policy.upstream, policy.upstream_model,
+                                                                policy.upstream_key_env)
+        if target is None:
+            return await self._fail(ex, 404, f"no route serves model {requested!r} and the guard has no default "
+                                    "upstream", "model_not_found")
+        ex.model = target.model or requested
+        if not ex.model:
+            return await self._fail(ex, 400, "'model' is required by this route", "invalid_request")
+        in_filters, out_filters, mode = policy.input, policy.output, policy.stream
         streamed = bool(body.get("stream"))
         ex.stream_mode = mode if streamed else "none"
         subject = Subject("input", fmt.request_text(body), tuple(fmt.request_tools(body)), fmt.last_user_message(body))
@@ -167,15 +183,17 @@ class Guard:
         if ex.result.decision == "block":
             ex.checked = "before-send"
             return await self._refuse(request, ex, streamed, ex.result.reason or "blocked")
-        upstream_body = dict(body, model=up_model)
+        for f in out_filters:
+            f.prefetch(subject.question)
+        upstream_body = dict(body, model=ex.model)
         headers = {"Content-Type": "application/json"}
-        if up_key:
-            headers["Authorization"] = f"Bearer {up_key}"
+        if target.key:
+            headers["Authorization"] = f"Bearer {target.key}"
         assert self.session is not None
         t_up = time.perf_counter()
         try:
-            async with self.session.post(up_url + "/chat/completions",
-                                         data=json.dumps(upstream_body), headers=headers) as up:
+            async with self.session.post(target.url + "/chat/completions",
+                                         data=jsonfast.dumps(upstream_body), headers=headers) as up:
                 if up.status != 200:
                     payload = await up.read()
                     ex.upstream_ms = (time.perf_counter() - t_up) * 1000
@@ -190,7 +208,7 @@ class Guard:
             what = "timed out" if status == 504 else f"failed: {type(e).__name__}: {e}"
             return await self._fail(ex, status, f"upstream {what}", "upstream_error", kind="server_error")
         try:
-            answer = json.loads(payload)
+            answer = jsonfast.loads(payload)
             if not isinstance(answer, dict) or not isinstance(answer.get("choices"), list):
                 raise ValueError("no choices")
         except ValueError:
@@ -215,7 +233,7 @@ class Guard:
 
     async def _refuse(self, request: web.Request, ex: _Exchange, streamed: bool, reason: str,
                       logged: Any = None) -> web.StreamResponse:
-        refusal = fmt.refusal_completion(self.settings.upstream_model, reason)
+        refusal = fmt.refusal_completion(ex.model, reason)
         await ex.log("block", reason, 200, logged if logged is not None else refusal)
         if streamed:
             return _raw(fmt.completion_as_chunks(refusal), True, "block")
@@ -224,9 +242,12 @@ class Guard:
     async def _hold(self, request: web.Request, ex: _Exchange, streamed: bool, body: bytes,
                     logged: Any) -> web.StreamResponse:
         j = self.settings.journal
-        hold_spec = self.settings.policy.policy.hold
-        log_id = await ex.log("hold", ex.result.reason, 200, logged)
-        hold_id = j.add_hold(log_id, body.decode(), hold_spec.timeout_s, hold_spec.fallback)
+        assert ex.policy is not None
+        hold_spec = ex.policy.hold
+        row = await ex.log("hold", ex.result.reason, 200, logged, (body.decode(), hold_spec.timeout_s,
+                                                                    hold_spec.fallback))
+        log_id, hold_id = row.id, row.hold_id
+        assert log_id is not None and hold_id is not None
         while True:
             h = j.hold(hold_id)
             if h["state"] == "held":
@@ -240,10 +261,10 @@ class Guard:
         if h["state"] in ("approved", "expired-released"):
             return _raw(h["held_body"].encode(), streamed, "hold-released")
         if h["state"] == "edited":
-            edited = fmt.completion_with_text(self.settings.upstream_model, h["released_body"])
+            edited = fmt.completion_with_text(ex.model, h["released_body"])
             return _raw(fmt.completion_as_chunks(edited) if streamed else json.dumps(edited).encode(), streamed,
                         "hold-edited")
-        refusal = fmt.refusal_completion(self.settings.upstream_model, f"held:{h['state']}")
+        refusal = fmt.refusal_completion(ex.model, f"held:{h['state']}")
         return _raw(fmt.completion_as_chunks(refusal) if streamed else json.dumps(refusal).encode(), streamed,
                     "block")
 
@@ -255,7 +276,7 @@ class Guard:
 
     async def _upstream_error(self, ex: _Exchange, status: int, payload: bytes) -> web.Response:
         try:
-            body = json.loads(payload)
+            body = jsonfast.loads(payload)
             if not isinstance(body, dict) or "error" not in body:
                 raise ValueError
         except ValueError:
@@ -275,9 +296,8 @@ class Guard:
             return Subject("output", answer.text, tuple(answer.tools()), question, partial)
 
         if mode == "buffer":
-            raw = b""
-            async for event, data in events(up.content.iter_any()):
-                raw += event
+            raw = await up.read()   # whole, then parsed in one pass: no per-chunk work while it arrives
+            for _, data in parse_all(raw):
                 if data is not None:
                     answer.add(data)
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
@@ -288,7 +308,8 @@ class Guard:
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Guard-Stream-Mode": mode})
         await resp.prepare(request)
-        window = self.settings.policy.policy.window_chars
+        assert ex.policy is not None
+        window = ex.policy.window_chars
         pending: list[bytes] = []
         scanned_upto = 0
         ex.checked = "partial"
@@ -307,8 +328,8 @@ class Guard:
                     scanned_upto = len(answer.text)
                     if stage.decision in ("block", "hold"):
                         return await self._trip(resp, ex, stage, answer)
-                    for e in pending:
-                        await _send(resp, e)
+                    if pending:   # the scanned window in one write, not one per event
+                        await _send(resp, b"".join(pending))
                     pending = []
             ex.upstream_ms = (time.perf_counter() - t_up) * 1000
             stage = await run_stage(out_filters, subject())
@@ -323,8 +344,8 @@ class Guard:
                     return await self._trip(resp, ex, stage, answer)
                 ex.checked = "while-streaming"
                 ex.result = ex.result.merge(stage)
-                for e in pending:
-                    await _send(resp, e)
+                if pending:
+                    await _send(resp, b"".join(pending))
             await ex.log(ex.result.decision, ex.result.reason, 200, _scanned(answer))
             with contextlib.suppress(ClientGone):
                 await _send(resp, fmt.DONE)

@@ -26,6 +26,8 @@ class DecisionChange:
     new: str
     new_reason: str | None
     answer_known: bool
+    old_route: str | None = None
+    new_route: str | None = None
 
 
 def logged_answer(row: dict[str, Any]) -> tuple[str, list[fmt.ToolUse]] | None:
@@ -41,15 +43,16 @@ def logged_answer(row: dict[str, Any]) -> tuple[str, list[fmt.ToolUse]] | None:
     return None
 
 
-async def _decide(policy: CompiledPolicy, row: dict[str, Any]) -> tuple[StageResult, bool]:
+async def _decide(policy: CompiledPolicy, row: dict[str, Any]) -> tuple[StageResult, bool, str | None]:
     body = row["request"]
-    inp, out, _ = policy.for_key(row["key_name"])
+    chosen = policy.for_request(str(body.get("model") or ""), row["key_name"])
+    inp, out = chosen.input, chosen.output
     subject = Subject("input", fmt.request_text(body), tuple(fmt.request_tools(body)), fmt.last_user_message(body))
     result = await run_stage(inp, subject)
     answer = logged_answer(row)
     if answer is not None and result.decision != "block":
         result = result.merge(await run_stage(out, Subject("output", answer[0], tuple(answer[1]), subject.question)))
-    return result, answer is not None
+    return result, answer is not None, chosen.route
 
 
 def replay_policy(journal: Journal, since: datetime, policy_path: str) -> tuple[str, list[DecisionChange]]:
@@ -60,9 +63,9 @@ def replay_policy(journal: Journal, since: datetime, policy_path: str) -> tuple[
     async def run() -> list[DecisionChange]:
         out = []
         for r in rows:
-            result, known = await _decide(compiled, r)
+            result, known, route = await _decide(compiled, r)
             out.append(DecisionChange(r["id"], r["created_at"], r["key_name"], r["decision"], r["reason"],
-                                      result.decision, result.reason, known))
+                                      result.decision, result.reason, known, r.get("route"), route))
         return out
 
     return version, asyncio.run(run())
@@ -78,8 +81,9 @@ def render_diff(diff: tuple[str, list[DecisionChange]], show_all: bool = False) 
     lines += [f"  {old} -> {new}: {n}" for (old, new), n in sorted(counts.items())]
     shown = changes if show_all else moved
     if shown:
-        lines += ["", "id\ttime\tkey\told\tnew\tnew reason"]
-        lines += [f"{c.log_id}\t{c.created_at}\t{c.key_name}\t{c.old}\t{c.new}\t{c.new_reason or '-'}"
+        lines += ["", "id\ttime\tkey\troute (old -> new)\told\tnew\tnew reason"]
+        lines += [f"{c.log_id}\t{c.created_at}\t{c.key_name}\t{c.old_route or '-'} -> {c.new_route or '-'}\t"
+                  f"{c.old}\t{c.new}\t{c.new_reason or '-'}"
                   + ("" if c.answer_known else "\t(answer never fetched: input stage only)") for c in shown]
     return "\n".join(lines)
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .jsonfast import loads
 from .openai_format import ToolUse
 
 
 class GarbageStream(Exception):
     """The upstream's stream is not OpenAI chat chunks."""
+
+    before: list[tuple[bytes, Any]] = []   # the good events parsed ahead of the bad one
 
 
 async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[bytes, Any]]:
@@ -19,20 +21,60 @@ async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[bytes, Any
     ``[DONE]``. Events end at a blank line (LF or CRLF)."""
     buf = b""
     async for chunk in chunks:
-        buf += chunk
-        while True:
-            lf, crlf = buf.find(b"\n\n"), buf.find(b"\r\n\r\n")
-            if lf < 0 and crlf < 0:
-                break
-            end = lf + 2 if crlf < 0 or 0 <= lf < crlf else crlf + 4
-            event, buf = buf[:end], buf[end:]
-            data = _data(event)
-            if data is not None:
-                yield event, _parse(data)
-    if buf.strip():
-        data = _data(buf)
+        try:
+            found, buf = split_events(buf + chunk if buf else chunk)
+        except GarbageStream as e:   # the good events before the bad one still go out first
+            for event, data in e.before:
+                yield event, data
+            raise
+        for event, data in found:
+            yield event, data
+    for event, data in _rest(buf):
+        yield event, data
+
+
+def parse_all(body: bytes) -> list[tuple[bytes, Any]]:
+    """``events`` over a whole body at once (buffer mode: no per-chunk work)."""
+    found, rest = split_events(body)
+    return found + _rest(rest)
+
+
+def split_events(buf: bytes) -> tuple[list[tuple[bytes, Any]], bytes]:
+    """The complete events in ``buf`` (raw bytes, parsed data) and what is left of it."""
+    found: list[tuple[bytes, Any]] = []
+    try:
+        return _split(buf, found)
+    except GarbageStream as e:
+        e.before = found
+        raise
+
+
+def _split(buf: bytes, found: list[tuple[bytes, Any]]) -> tuple[list[tuple[bytes, Any]], bytes]:
+    if b"\r" not in buf:  # the usual LF-only stream: one split, one slice per event
+        *parts, rest = buf.split(b"\n\n")
+        for part in parts:
+            if part.startswith(b"data:") and b"\n" not in part:
+                found.append((part + b"\n\n", _parse(part[5:].strip())))
+            elif part:
+                data = _data(part)
+                if data is not None:
+                    found.append((part + b"\n\n", _parse(data)))
+        return found, rest
+    while True:
+        lf, crlf = buf.find(b"\n\n"), buf.find(b"\r\n\r\n")
+        if lf < 0 and crlf < 0:
+            return found, buf
+        end = lf + 2 if crlf < 0 or 0 <= lf < crlf else crlf + 4
+        event, buf = buf[:end], buf[end:]
+        data = _data(event)
         if data is not None:
-            yield buf + b"\n\n", _parse(data)
+            found.append((event, _parse(data)))
+
+
+def _rest(buf: bytes) -> list[tuple[bytes, Any]]:
+    """A last event with no blank line after it."""
+    data = _data(buf) if buf.strip() else None
+    return [] if data is None else [(buf + b"\n\n", _parse(data))]
 
 
 def _data(event: bytes) -> bytes | None:
@@ -44,7 +86,7 @@ def _parse(data: bytes) -> Any:
     if data == b"[DONE]":
         return None
     try:
-        obj = json.loads(data)
+        obj = loads(data)
     except ValueError:
         raise GarbageStream(f"upstream sent a non-JSON event: {data[:80]!r}") from None
     if not isinstance(obj, dict):

@@ -278,6 +278,11 @@ def m007_judge_selftests(db: Connection) -> None:
     )
 
 
+def m008_guard_routes(db: Connection) -> None:
+    """Which policy route decided each guard exchange (NULL: the policy's top-level defaults)."""
+    _script(db, "ALTER TABLE guard_log ADD COLUMN route TEXT;")
+
+
 def m009_guard_overrides(db: Connection) -> None:
     """What a monitor's alert told the guard to do (stricter policy, hold all, route), until a person clears it."""
     _script(
@@ -301,7 +306,7 @@ def m009_guard_overrides(db: Connection) -> None:
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
-    m007_judge_selftests, m009_guard_overrides,
+    m007_judge_selftests, m008_guard_routes, m009_guard_overrides,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -114,6 +114,7 @@ class FakeConfig:
     usage_first_choice_only: bool = False  # usage counts the first choice only (llama.cpp with n > 1)
     prefill: bool = True                 # a final assistant message is continued; False: a 400
     knows_anchors: bool = True           # the judge rates emaudit's self-test anchors as a sound judge would
+    echo_prefix: str = ""                # the default answer (an echo of the last user message) starts with this
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -451,7 +452,7 @@ class FakeOpenAI:
                 if req.get("logprobs"):
                     logprobs = {"content": [_judge_logprobs(score, int(req.get("top_logprobs") or 5))]}
             else:
-                answer = rule.answer if rule is not None and rule.answer is not None else last_user
+                answer = rule.answer if rule is not None and rule.answer is not None else cfg.echo_prefix + last_user
                 if req.get("logprobs"):
                     k = int(req.get("top_logprobs") or 0)
                     logprobs = {"content": [_token_logprobs(tok, k) for tok in answer.split()]}
@@ -605,12 +606,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fault-rate", type=float, default=1.0, help="share of chat requests that get --fault")
     p.add_argument("--schedule", default="", help="statuses for the first requests, e.g. 429,429,500,200")
     p.add_argument("--slots", type=int, default=None, help="llama.cpp-like: N slots with a FIFO queue")
+    p.add_argument("--stream-delay", type=float, default=0.0, help="seconds between streamed events (pacing)")
+    p.add_argument("--echo-prefix", default="", help="the default answer (an echo of the question) starts with this")
     p.add_argument("--settings", help="a YAML/JSON file of FakeConfig fields, e.g. rules: [{contains: x, answer: y}]")
     args = p.parse_args(argv)
     config = FakeConfig(latency=args.latency, fail_429=args.fail_429, fail_500=args.fail_500,
                         retry_after=args.retry_after, judge_trigger=args.judge_trigger or None,
                         api_key=args.api_key, seed=args.seed, fault=args.fault, fault_rate=args.fault_rate,
-                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()], slots=args.slots)
+                        schedule=[int(x) for x in args.schedule.split(",") if x.strip()], slots=args.slots,
+                        stream_delay=args.stream_delay, echo_prefix=args.echo_prefix)
     if args.settings:
         import yaml
 

@@ -37,3 +37,7 @@ class Filter:
 
     async def check(self, subject: Subject) -> Verdict:
         raise NotImplementedError
+
+    def prefetch(self, question: str) -> None:
+        """Called once the request passed its input filters, while the upstream answers: an output filter may
+        start work that needs only the question (the judge embeds it). Must not block."""

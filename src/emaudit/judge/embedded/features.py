@@ -110,18 +110,25 @@ class Encoder:
         """Unit-normalised embeddings, shape (len(texts), 384)."""
         clipped = [t[:MAX_CHARS] for t in texts]
         keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in clipped]
-        todo = sorted({k: t for k, t in zip(keys, clipped, strict=True) if k not in self._cache}.items())
+        cache = self._cache   # this call's view, even if limit_memory starts a new cache meanwhile
+        todo = sorted({k: t for k, t in zip(keys, clipped, strict=True) if k not in cache}.items())
         if todo:
             model = self._load()
             vecs = model.encode([t for _, t in todo], batch_size=batch_size, normalize_embeddings=True,
                                 convert_to_numpy=True, show_progress_bar=False)
             for (k, _), v in zip(todo, vecs, strict=True):
-                self._cache[k] = np.asarray(v, dtype=np.float32)
+                cache[k] = np.asarray(v, dtype=np.float32)
             self._cache_dirty = True
             self.save_cache()
         if not keys:
             return np.zeros((0, EMBED_DIM), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys])
+        return np.stack([cache[k] for k in keys])
+
+    def limit_memory(self, max_items: int) -> None:
+        """A long-running process (the guard) keeps at most about ``max_items`` embeddings in memory: past
+        that, the in-memory cache starts over (only when it is not saved to disk)."""
+        if self.cache_path is None and len(self._cache) > max_items:
+            self._cache = {}
 
     def save_cache(self) -> None:
         if self.cache_path is None or not self._cache_dirty:
