@@ -8,7 +8,6 @@ import time
 import pytest
 
 from emaudit.cli import main
-from emaudit.models import server_info as server_info_module
 from emaudit.store import Store
 from emaudit.testing.fake_openai import FakeConfig, FakeOpenAI
 
@@ -19,13 +18,6 @@ questions:
   - id: ruler
     paraphrases: ["six seven eight nine ten"]
 """
-
-
-@pytest.fixture(autouse=True)
-def _forget_servers():
-    server_info_module.forget()
-    yield
-    server_info_module.forget()
 
 
 @pytest.fixture

@@ -24,13 +24,6 @@ questions:
 """
 
 
-@pytest.fixture(autouse=True)
-def _forget_servers():
-    server_info_module.forget()
-    yield
-    server_info_module.forget()
-
-
 @pytest.fixture
 def suite(tmp_path):
     path = tmp_path / "tiny.yaml"

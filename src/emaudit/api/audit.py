@@ -109,7 +109,7 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     else:
         gen_stats = asyncio.run(generate_conversations(store, run, loaded, engine))
     judge_ids, more = judge_panel(store, run, panel, engine, skip, done)
-    judge_stats = more if not done else _merged(judge_stats, more)
+    judge_stats = more if not done else judge_stats.add(more)
     pending = store.pending_items(run)
     status = "complete" if not pending or settings.sequential else "incomplete"
     run = store.update_run(store.get_run(run.name), status=status)
@@ -120,13 +120,6 @@ def audit(store: Store, name: str, base: str, candidates: list[str], suites: lis
     if saved:
         notes.append(f"sequential sampling settled questions early and saved {saved} generation calls")
     return AuditOutcome(run, result, gen_stats, judge_stats, judge_ids, saved, notes)
-
-
-def _merged(a: JudgeStats, b: JudgeStats) -> JudgeStats:
-    from .panel import _add
-
-    _add(a, b)
-    return a
 
 
 def judge_models(judge: JudgeSpec | list[JudgeSpec]) -> list[str]:

@@ -47,6 +47,14 @@ class JudgeStats:
     abstained: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: JudgeStats) -> JudgeStats:
+        """Count ``other``'s pass into this one (a panel's or a sequential audit's passes); returns self."""
+        for k in ("calls", "judged", "skipped_excluded", "already_done", "failed", "abstained"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        for k, v in other.errors.items():
+            self.errors[k] = self.errors.get(k, 0) + v
+        return self
+
 
 @dataclass(frozen=True)
 class JudgeSpec:

@@ -39,7 +39,7 @@ def judge_panel(store: Store, run: Run, specs: list[JudgeSpec], engine: EngineOp
             ids = done[spec.model]
         else:
             ids, stats = judge_run(store, run, spec, engine, skip_excluded=skip_excluded, record=i == 0)
-            _add(total, stats)
+            total.add(stats)
         members.append({"name": spec.model, "judge_ids": ids})
     config = {k: v for k, v in store.get_run(run.name).config.items() if k != "panel"}
     config["judge_ids"] = members[0]["judge_ids"]
@@ -53,13 +53,6 @@ def _user_error(message: str) -> Exception:
     from ..errors import UserError
 
     return UserError(message, field="--judge")
-
-
-def _add(total: JudgeStats, s: JudgeStats) -> None:
-    for k in ("calls", "judged", "skipped_excluded", "already_done", "failed", "abstained"):
-        setattr(total, k, getattr(total, k) + getattr(s, k))
-    for k, v in s.errors.items():
-        total.errors[k] = total.errors.get(k, 0) + v
 
 
 def panel_members(run: Run) -> list[dict[str, Any]]:

@@ -62,8 +62,6 @@ def judge_specs(args: argparse.Namespace) -> list:
     """Every judge the user named (``--judge`` repeated: a panel); ``local`` when none."""
     from ..api.judging import JudgeSpec
 
-    if args.judge_samples < 1:
-        raise UserError("must be at least 1", field="--judge-samples")
     metrics = tuple(m.strip() for m in args.metrics.split(",") if m.strip()) if args.metrics else None
     names = args.judge if isinstance(args.judge, list) else [args.judge] if args.judge else ["local"]
     if len(set(names)) != len(names):
