@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -91,6 +92,8 @@ def test_requests_are_spread_over_both_servers_and_stored_under_one_model(server
     assert "answers by endpoint" in capsys.readouterr().err
     assert main(["--store", str(tmp_path / "s.db"), "runs", "show", "g"]) == 0
     assert f"{a.base_url}: {served[a.base_url]} answers" in capsys.readouterr().out
+    assert main(["--store", str(tmp_path / "s.db"), "runs", "show", "g", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers_by_endpoint"] == served
     # The same items are answered already, without --endpoints too: the key is the model's name.
     assert main(["--store", str(tmp_path / "s.db"), "generate", "--model", "openai-api/a/m", "--suite", suite,
                  "--run", "g", "--samples", "20", "--no-progress"]) == 0
