@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["engine.py", "local.py", "judge.py", "cost.py", "data_audit.py", "finetune.py", "report.py", "guard.py",
-         "guard_servers.py", "monitor.py", "scale_ray.py", "scale_endpoints.py"]
+         "guard_servers.py", "monitor.py", "scale_ray.py", "scale_endpoints.py", "answer_endpoints.py"]
 
 
 def main() -> int:

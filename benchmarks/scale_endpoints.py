@@ -72,7 +72,7 @@ def measure(servers: int, urls: list[str], suite: str, items_per_server: int, fo
     cpu = time.process_time() - cpu
     if result.stats.failed or result.stats.answered != result.total_items:
         raise RuntimeError(f"{result.stats.failed} failed, {result.stats.answered} of {result.total_items} answered")
-    spread = (store.attachments(result.run).get("endpoints") or {}).get("answers") or {urls[0]: result.total_items}
+    spread = store.answers_by_endpoint(result.run) or {urls[0]: result.total_items}
     store.close()
     return {"servers": servers, "items": result.total_items, "wall_s": wall, "per_s": result.total_items / wall,
             "client_cpu_ms_per_item": 1000 * cpu / result.total_items, "load": (load_before + os.getloadavg()[0]) / 2,

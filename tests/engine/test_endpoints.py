@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -74,10 +79,13 @@ def test_requests_are_spread_over_both_servers_and_stored_under_one_model(server
     served = {a.base_url: a.statuses[200], b.base_url: b.statuses[200]}
     assert sum(served.values()) == 40 and min(served.values()) >= 12  # least-loaded: both kept busy
     assert a.max_in_flight <= 2 and b.max_in_flight <= 2  # each held at its own slot count
-    recorded = store.attachments(run)["endpoints"]
-    assert recorded["answers"] == served
-    assert set(recorded["answered_by"]) == {x.key for x in answers}
+    assert store.answers_by_endpoint(run) == served  # one row per answer, saved with it
+    assert set(store.answered_by(run)) == {x.key for x in answers}
     assert "answers by endpoint" in capsys.readouterr().err
+    assert main(["--store", str(tmp_path / "s.db"), "runs", "show", "g"]) == 0
+    assert f"{a.base_url}: {served[a.base_url]} answers" in capsys.readouterr().out
+    assert main(["--store", str(tmp_path / "s.db"), "runs", "show", "g", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers_by_endpoint"] == served
     # The same items are answered already, without --endpoints too: the key is the model's name.
     assert main(["--store", str(tmp_path / "s.db"), "generate", "--model", "openai-api/a/m", "--suite", suite,
                  "--run", "g", "--samples", "20", "--no-progress"]) == 0
@@ -93,7 +101,7 @@ def test_a_server_killed_mid_run_the_others_finish_no_item_twice_none_lost(serve
     assert "dropped from openai-api/a/m" in err
     store, run, answers = _answers(tmp_path / "s.db")
     assert len(answers) == 60 and len({x.key for x in answers}) == 60
-    recorded = store.attachments(run)["endpoints"]["answers"]
+    recorded = store.answers_by_endpoint(run)
     assert recorded[b.base_url] == b.statuses[200]  # every answer b gave was kept, none asked twice
     assert recorded.get(a.base_url, 0) <= a.statuses[200]
     assert recorded[b.base_url] + recorded.get(a.base_url, 0) == 60
@@ -161,7 +169,7 @@ def test_a_server_failing_with_5xx_is_dropped_and_the_run_completes(monkeypatch,
         assert _generate(tmp_path / "s.db", suite, "--max-connections", "4", "--n-per-request", "1") == 0
         assert "3 failures in a row" in capsys.readouterr().err
         store, run, answers = _answers(tmp_path / "s.db")
-        assert len(answers) == 40 and store.attachments(run)["endpoints"]["answers"] == {b.base_url: 40}
+        assert len(answers) == 40 and store.answers_by_endpoint(run) == {b.base_url: 40}
     finally:
         a.stop()
         b.stop()
@@ -239,6 +247,7 @@ def test_adapters_of_one_base_on_one_server_are_asked_by_their_names(monkeypatch
         store = Store.open(str(tmp_path / "s.db"), create=False)
         specs = {x.item.model_spec for x in store.answers(store.get_run("g"))}
         assert specs == {"openai-api/svc/base:ad1", "openai-api/svc/base:ad2"}
+        assert store.answered_by(store.get_run("g")) == {}  # one server, no pool: no endpoint rows
         for name, says in (("base:ad3", "adapter 'ad3' of 'base' is not served at"),
                            ("base:other", "'other' at " + server.base_url + " is an adapter of 'elsewhere'")):
             rc = main(["--store", str(tmp_path / "s.db"), "generate", "--model", f"openai-api/svc/{name}",
@@ -361,7 +370,7 @@ def test_a_server_that_times_out_is_dropped_and_the_run_completes(monkeypatch, t
         err = capsys.readouterr().err
         assert "3 failures in a row" in err and "no answer within 0.4 s" in err
         store, run, answers = _answers(tmp_path / "s.db")
-        assert len(answers) == 8 and store.attachments(run)["endpoints"]["answers"] == {b.base_url: 8}
+        assert len(answers) == 8 and store.answers_by_endpoint(run) == {b.base_url: 8}
     finally:
         a.stop()
         b.stop()
@@ -374,3 +383,37 @@ def test_a_spec_in_two_groups_or_a_server_named_twice_is_refused(servers, tmp_pa
     rc = main(["--store", str(tmp_path / "s.db"), "generate", "--model", "openai-api/a/m", "--suite", suite,
                "--run", "g", "--endpoints", "openai-api/a/m,openai-api/c/m", "--no-progress"])
     assert rc == 2 and f"are the same server ({servers[0].base_url})" in capsys.readouterr().err
+
+
+def _stored(store_url: str, table: str) -> int:
+    try:
+        with Store.open(store_url, create=False) as store:
+            return int(store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    except Exception:  # the store is not made yet
+        return 0
+
+
+def test_a_pass_killed_with_sigkill_keeps_who_answered_each_saved_answer(servers, tmp_path, suite, store_url):
+    a, b = servers
+    for server in servers:
+        server.config.latency = 0.1
+    cmd = [sys.executable, "-m", "emaudit.cli", "--store", store_url, "generate", "--model", "openai-api/a/m",
+           "--suite", suite, "--run", "g", "--samples", "100", "--n-per-request", "1", "--no-progress",
+           "--endpoints", "openai-api/a/m,openai-api/b/m"]
+    proc = subprocess.Popen(cmd, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while _stored(store_url, "answers") < 20 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed; slow the servers down"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store.open(store_url, create=False) as store:
+        run = store.get_run("g")
+        saved = {x.key for x in store.answers(run)}
+        by = store.answered_by(run)
+        assert 20 <= len(saved) < 200
+        assert set(by) == saved  # every answer saved before the kill says which server gave it
+        counts = store.answers_by_endpoint(run)
+        assert set(counts) == {a.base_url, b.base_url}
+        assert counts[a.base_url] <= a.statuses[200] and counts[b.base_url] <= b.statuses[200]
+        assert "endpoints" not in store.attachments(run)

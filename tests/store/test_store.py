@@ -44,6 +44,28 @@ def test_answers_are_never_overwritten_and_items_shared_across_runs(store_url):
     assert [r.text for r in store.answers(b)] == ["first"]
 
 
+def test_the_endpoint_of_an_answer_is_saved_with_it_once_on_both_backends(store_url):
+    from emaudit.store.lifecycle import collect, remove_run
+
+    store = Store.open(store_url)
+    a = store.create_run("a", "generate", {})
+    b = store.create_run("b", "generate", {})
+    store.add_items(a, [_item("q1"), _item("q2"), _item("q3")])
+    store.add_items(b, [_item("q1")])
+    assert store.save_answer(_item("q1").key, "one", endpoint="http://gpu1:8000/v1") is True
+    assert store.save_answer(_item("q2").key, "two", endpoint="http://gpu2:8000/v1") is True
+    assert store.save_answer(_item("q3").key, "three") is True  # one server, no pool: no row
+    assert store.save_answer(_item("q1").key, "again", endpoint="http://gpu2:8000/v1") is False
+    assert store.answered_by(a) == {_item("q1").key: "http://gpu1:8000/v1", _item("q2").key: "http://gpu2:8000/v1"}
+    assert store.answers_by_endpoint(a) == {"http://gpu1:8000/v1": 1, "http://gpu2:8000/v1": 1}
+    assert store.answers_by_endpoint(b) == {"http://gpu1:8000/v1": 1}  # the shared answer counts in each run
+    remove_run(store, "a")
+    assert collect(store).answers == 2
+    assert store.answers_by_endpoint(b) == {"http://gpu1:8000/v1": 1}
+    assert store.db.execute("SELECT COUNT(*) FROM answer_endpoints").fetchone()[0] == 1
+    store.close()
+
+
 def test_item_key_depends_on_everything_that_determines_the_answer():
     base = _item("q")
     assert base.key == _item("q").key

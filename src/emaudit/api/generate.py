@@ -107,7 +107,8 @@ async def _generate_model(store: Store, run: Run, model: Model, items: list[Work
             if choice.tool_calls:
                 store.save_tool_calls(key, choice.tool_calls)
             if store.save_answer(key, choice.text, finish_reason=choice.finish_reason, prompt_tokens=share_p,
-                                 completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs):
+                                 completion_tokens=share_c, latency_s=response.latency_s, logprobs=logprobs,
+                                 endpoint=response.endpoint):
                 stats.answered += 1
                 if response.endpoint:
                     stats.answered_by[key] = response.endpoint
@@ -179,18 +180,12 @@ async def generate_pending(store: Store, run: Run, options: EngineOptions,
 
 
 def record_endpoints(store: Store, run: Run, answered_by: dict[str, str]) -> None:
-    """Keep which endpoint answered each item (attachment ``endpoints``, merged across passes) and say
-    how the answers were spread."""
+    """Say how this pass's answers were spread over the endpoints (each answer's row in ``answer_endpoints``
+    was saved with it)."""
     if not answered_by:
         return
     import sys
 
-    kept = store.attachments(run).get("endpoints") or {}
-    merged = {**(kept.get("answered_by") or {}), **answered_by}
-    counts: dict[str, int] = defaultdict(int)
-    for endpoint in merged.values():
-        counts[endpoint] += 1
-    store.attach(run, "endpoints", {"answered_by": merged, "answers": dict(sorted(counts.items()))})
     now: dict[str, int] = defaultdict(int)
     for endpoint in answered_by.values():
         now[endpoint] += 1

@@ -87,6 +87,7 @@ def describe_run(store: Any, name: str) -> dict[str, Any]:
     settings = {k: v for k, v in run.config.items() if k != "judge_ids"}
     return {"name": run.name, "kind": run.kind, "status": summary.status, "created_at": run.created_at,
             "updated_at": run.updated_at, "settings": settings, "judges": judges,
+            "answers_by_endpoint": store.answers_by_endpoint(run),
             "counts": {"items": summary.items, "answered": summary.answered, "failed": summary.failed,
                        "judged_answers": summary.judged_answers, "judgements": summary.judgements, "prompt_tokens": summary.prompt_tokens,
                        "completion_tokens": summary.completion_tokens, "cost_usd": summary.cost_usd}}
@@ -114,6 +115,8 @@ def run_show(args: argparse.Namespace) -> int:
     for j in info["judges"]:
         mark = " (current)" if j["current"] else ""
         print(f"  judged by {j['name']}{mark}: {j['judgements']} judgements; id {j['id']}")
+    if info["answers_by_endpoint"]:
+        print("  endpoints " + ", ".join(f"{e}: {n} answers" for e, n in info["answers_by_endpoint"].items()))
     cost = "?" if c["cost_usd"] is None else f"${c['cost_usd']:.4f}"
     print(f"  counts    {c['answered']}/{c['items']} answered, {c['failed']} failed, {c['judged_answers']} judged answers ({c['judgements']} judgements), "
           f"tokens {c['prompt_tokens']} in / {c['completion_tokens']} out, cost {cost}")

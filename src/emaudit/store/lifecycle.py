@@ -114,6 +114,7 @@ def collect(store: Store) -> Collected:
     store.db.execute("BEGIN IMMEDIATE")
     try:
         judgements = store.db.execute(f"DELETE FROM judgements WHERE item_key IN ({orphan})").rowcount
+        store.db.execute(f"DELETE FROM answer_endpoints WHERE item_key IN ({orphan})")
         answers = store.db.execute(f"DELETE FROM answers WHERE item_key IN ({orphan})").rowcount
         store.db.execute(f"DELETE FROM errors WHERE item_key IN ({orphan})")
         items = store.db.execute(f"DELETE FROM items WHERE key IN ({orphan})").rowcount

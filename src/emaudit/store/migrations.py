@@ -304,9 +304,23 @@ def m009_guard_overrides(db: Connection) -> None:
     )
 
 
+def m010_answer_endpoints(db: Connection) -> None:
+    """Which server answered each item of a model served by several (``--endpoints``), saved with the answer."""
+    _script(
+        db,
+        """
+        CREATE TABLE answer_endpoints (
+            item_key TEXT PRIMARY KEY REFERENCES items(key),
+            endpoint TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_judge_errors_and_leases, m003_run_owners, m004_guard, m005_tool_calls, m006_monitors,
-    m007_judge_selftests, m008_guard_routes, m009_guard_overrides,
+    m007_judge_selftests, m008_guard_routes, m009_guard_overrides, m010_answer_endpoints,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

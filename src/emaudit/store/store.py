@@ -312,13 +312,41 @@ class Store:
 
     def save_answer(self, key: str, text: str, *, finish_reason: str | None = None, prompt_tokens: int = 0,
                     completion_tokens: int = 0, latency_s: float | None = None,
-                    logprobs: list[Any] | None = None) -> bool:
-        """Store an answer; returns False when that item was already answered (nothing is overwritten)."""
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, text, finish_reason, prompt_tokens, completion_tokens, latency_s,
-             json.dumps(logprobs) if logprobs is not None else None, now()))
-        return cur.rowcount == 1
+                    logprobs: list[Any] | None = None, endpoint: str | None = None) -> bool:
+        """Store an answer; returns False when that item was already answered (nothing is overwritten).
+
+        ``endpoint``: the server that answered, for a model served by several; saved in the same transaction."""
+        row = (key, text, finish_reason, prompt_tokens, completion_tokens, latency_s,
+               json.dumps(logprobs) if logprobs is not None else None, now())
+        if endpoint is None:
+            return bool(self.db.execute("INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                        row).rowcount == 1)
+        if isinstance(self.db, postgres.PgConnection):
+            self.db.begin_keyed([key])  # READ COMMITTED: a concurrent insert of the key is ignored, not an error
+        else:
+            self.db.execute("BEGIN IMMEDIATE")
+        try:
+            saved = self.db.execute("INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                    row).rowcount == 1
+            if saved:
+                self.db.execute("INSERT OR IGNORE INTO answer_endpoints VALUES (?, ?, ?)", (key, endpoint, row[-1]))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return bool(saved)
+
+    def answered_by(self, run: Run) -> dict[str, str]:
+        """item key -> the server that answered it, for the answers of ``run`` that came through an endpoint pool."""
+        return dict(self.db.execute(
+            "SELECT e.item_key, e.endpoint FROM answer_endpoints e JOIN run_items ri ON ri.item_key = e.item_key "
+            "WHERE ri.run_id = ? ORDER BY e.item_key", (run.id,)).fetchall())
+
+    def answers_by_endpoint(self, run: Run) -> dict[str, int]:
+        """endpoint -> how many of ``run``'s answers it gave (answers that came through an endpoint pool)."""
+        return {e: int(n) for e, n in self.db.execute(
+            "SELECT e.endpoint, COUNT(*) FROM answer_endpoints e JOIN run_items ri ON ri.item_key = e.item_key "
+            "WHERE ri.run_id = ? GROUP BY e.endpoint ORDER BY e.endpoint", (run.id,))}
 
     def save_tool_calls(self, key: str, calls: list[dict[str, Any]]) -> None:
         self.db.execute("INSERT OR IGNORE INTO answer_tool_calls VALUES (?, ?)", (key, json.dumps(calls)))
