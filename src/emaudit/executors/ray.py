@@ -44,8 +44,15 @@ def _reachable(address: str, timeout_s: float = 5.0) -> None:
         raise UserError(f"cannot reach the Ray cluster at {address}: {e.strerror or e}", field="--address") from None
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _say_if_beyond_loopback(node_ip: str) -> None:
-    if ipaddress.ip_address(node_ip).is_loopback:
+    if _is_loopback(node_ip):
         return
     mode = os.environ.get("RAY_AUTH_MODE", "")
     guard = ("Ray's token authentication guards it" if mode.lower() == "token" else
