@@ -14,7 +14,7 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
                    help="where jobs run: local (this process or a local pool, default) or ray")
     p.add_argument("--address", default=None, metavar="auto|HOST:PORT",
                    help="the Ray cluster to use (auto: the one `ray start` runs here); "
-                        "without it --executor ray starts a local Ray instance")
+                        "without it --executor ray starts a local Ray instance on 127.0.0.1")
 
 
 def open_executor(args: argparse.Namespace, workers: int | None = None) -> Executor | None:

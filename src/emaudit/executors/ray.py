@@ -1,16 +1,20 @@
 """`ray`: jobs as Ray tasks with their declared resources, on a cluster (`address`) or on a local instance.
 
 Ray retries a task whose worker died (`max_retries`); a job's own exception is not retried. Usage statistics
-stay off and no dashboard is started. Ray's own servers listen on every interface (Ray has no loopback-only
-mode); its token authentication (on by default) guards them.
+stay off and no dashboard is started. A local instance listens on 127.0.0.1 only: Ray binds its servers to
+loopback when its node address is loopback, which it is when its single-machine mode (the one it uses on macOS and
+Windows) is set before Ray is imported. Ray imported earlier (a notebook) cannot be switched: then one line on
+stderr says so and names the token authentication that guards the servers.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +23,7 @@ from .base import MARKERS_ENV, Executor, Job, JobLost, run_job
 
 ADDRESS_RE = re.compile(r"^(auto|[A-Za-z0-9.\-]+:\d{1,5})$")
 MAX_RETRIES = 3
+SINGLE_MACHINE_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"   # "0": Ray's node address is loopback (read at import)
 
 
 def check_address(address: str | None) -> str | None:
@@ -39,12 +44,31 @@ def _reachable(address: str, timeout_s: float = 5.0) -> None:
         raise UserError(f"cannot reach the Ray cluster at {address}: {e.strerror or e}", field="--address") from None
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _say_if_beyond_loopback(node_ip: str) -> None:
+    if _is_loopback(node_ip):
+        return
+    mode = os.environ.get("RAY_AUTH_MODE", "")
+    guard = ("Ray's token authentication guards it" if mode.lower() == "token" else
+             f"Ray's token authentication is off (RAY_AUTH_MODE={mode}): firewall its ports")
+    print(f"emaudit: note: the local Ray instance listens beyond loopback, on {node_ip} (Ray was imported before "
+          f"emaudit could keep it on 127.0.0.1); {guard}", file=sys.stderr)
+
+
 class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, address: str | None = None, num_cpus: int | None = None,
                  max_retries: int = MAX_RETRIES) -> None:
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"   # never phone home, whatever the environment says
+        if address is None and "ray" not in sys.modules:
+            os.environ[SINGLE_MACHINE_ENV] = "0"        # our own instance: servers on 127.0.0.1 only
         try:
             import ray
         except ImportError:
@@ -70,6 +94,8 @@ class RayExecutor(Executor):
                 raise UserError(f"cannot start or reach {where}: {str(e).splitlines()[0]}",
                                 field="--address") from None
             self._owns = True
+            if address is None:
+                _say_if_beyond_loopback(ray.util.get_node_ip_address())
         self._task = ray.remote(run_job)
 
     @property
