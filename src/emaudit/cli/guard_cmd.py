@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504)")
     s.add_argument("--request-timeout", type=real(0, 86_400, above=True), default=600.0,
                    help="seconds for the whole upstream exchange, streams included (504; default 600)")
+    s.add_argument("--body-timeout", type=real(0, 86_400, above=True), default=30.0,
+                   help="seconds to receive the client's request body (408; default 30)")
     s.add_argument("--workers", type=whole(1, 64), default=1,
                    help="processes sharing the port (SO_REUSEPORT), all logging to the one store (default 1)")
     s.set_defaults(func=_serve)
@@ -76,7 +78,7 @@ def _serve(args: argparse.Namespace) -> int:
     from ..guard.serve import build_settings, serve, serve_workers
 
     options = {"host": args.host, "max_body_bytes": args.max_body_bytes, "upstream_timeout_s": args.upstream_timeout,
-               "request_timeout_s": args.request_timeout}
+               "request_timeout_s": args.request_timeout, "body_timeout_s": args.body_timeout}
     settings = build_settings(args.upstream, args.policy, store_path(args), **options)
     if args.workers == 1:
         serve(settings, args.port)

@@ -24,7 +24,7 @@ WATCHER = web.AppKey("parent_watcher", asyncio.Task)
 
 def build_settings(upstream: str | None, policy_path: str | None, store: str | Path, *, host: str = "127.0.0.1",
                    max_body_bytes: int = 1 << 20, upstream_timeout_s: float = 120.0,
-                   request_timeout_s: float = 600.0) -> GuardSettings:
+                   request_timeout_s: float = 600.0, body_timeout_s: float = 30.0) -> GuardSettings:
     try:
         from .decide import CompiledPolicy
         from .policy import default_policy, load_policy
@@ -54,7 +54,8 @@ def build_settings(upstream: str | None, policy_path: str | None, store: str | P
     except UserError as e:
         raise UserError(e.message, path=policy_path, field=e.field) from None
     return GuardSettings(upstreams, compiled, journal, host=host, max_body_bytes=max_body_bytes,
-                         upstream_timeout_s=upstream_timeout_s, request_timeout_s=request_timeout_s)
+                         upstream_timeout_s=upstream_timeout_s, request_timeout_s=request_timeout_s,
+                         body_timeout_s=body_timeout_s)
 
 
 def serve(settings: GuardSettings, port: int, *, reuse_port: bool = False, worker: int | None = None,
