@@ -27,7 +27,7 @@ def build_settings(upstream: str | None, policy_path: str | None, store: str | P
                    request_timeout_s: float = 600.0, body_timeout_s: float = 30.0) -> GuardSettings:
     try:
         from .decide import CompiledPolicy
-        from .policy import default_policy, load_policy
+        from .policy import default_policy, line_in, load_policy
     except ImportError as e:
         raise UserError(f"the guard needs its extra: pip install 'emaudit[guard]' ({e})", field="guard") from None
     default = resolve_upstream(upstream) if upstream else None
@@ -44,7 +44,9 @@ def build_settings(upstream: str | None, policy_path: str | None, store: str | P
             try:
                 upstreams.get(r.upstream, r.upstream_model, r.upstream_key_env)
             except UserError as e:
-                raise UserError(e.message, path=policy_path, field=f"routes.{i}.upstream") from None
+                where = "upstream_key_env" if e.field == "upstream_key_env" else "upstream"
+                raise UserError(e.message, path=policy_path, line=line_in(policy_path, ("routes", i, where)) if policy_path else None,
+                                field=f"routes.{i}.{where}") from None
     journal = Journal.open(store)
     if host not in LOOPBACK and not journal.has_keys():
         raise UserError(f"refusing to listen on {host} without guard keys: anyone there could use the upstream; "
