@@ -33,7 +33,7 @@ def check_url(url: str) -> None:
         raise UserError("put the PostgreSQL password in $PGPASSWORD or ~/.pgpass, not in the store URL",
                         field="store")
     try:
-        parts.port
+        _ = parts.port   # urllib raises ValueError for a port that is not a number
     except ValueError:
         raise UserError(f"the PostgreSQL URL's port {parts.netloc.rpartition(':')[2]!r} is not a number from 1 to "
                         "65535 (postgresql://user@host:5432/DATABASE)", field="store") from None
