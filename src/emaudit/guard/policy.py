@@ -58,9 +58,11 @@ class RegexSpec(_Spec):
     def _compiles(cls, v: list[str]) -> list[str]:
         import re
 
+        from .filters.patterns import scoped
+
         for p in v:
             try:
-                re.compile(p)
+                re.compile(scoped(p))   # as the filter compiles it: one alternative among the others
             except re.error as e:
                 raise ValueError(f"pattern {p!r} does not compile: {e}") from None
         return v
