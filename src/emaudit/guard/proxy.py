@@ -159,6 +159,7 @@ class Guard:
             ex.request = {"unread_body": f"not received within {self.settings.body_timeout_s:g} s"}
             response = await self._fail(ex, 408, f"request body not received within "
                                         f"{self.settings.body_timeout_s:g} s", "body_timeout")
+            response.force_close()   # says Connection: close
             await response.prepare(request)
             await response.write_eof()
             _close_soon(request)

@@ -145,6 +145,10 @@ class GuardThread:
         self._ready.set()
         self.loop.run_forever()
         self.loop.run_until_complete(self.runner.cleanup())
+        pending = asyncio.all_tasks(self.loop)   # e.g. a connection aiohttp still lingers on: end it, not leak it
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self.loop.close()
 
     def __enter__(self) -> str:
