@@ -125,7 +125,7 @@ def test_a_dead_server_is_probed_and_used_again_once_it_answers(monkeypatch, tmp
         assert _generate(tmp_path / "s.db", suite, samples=60) == 0
         thread.join(5)
         err = capsys.readouterr().err
-        assert "cannot reach" in err and "starting with the other endpoints" in err
+        assert "cannot reach" in err and "); starting with the other endpoints" in err
         assert "answers again" in err
         _, _, answers = _answers(tmp_path / "s.db")
         assert len(answers) == 120
