@@ -68,10 +68,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _journal(args: argparse.Namespace) -> Any:
+def _journal(args: argparse.Namespace, *, create: bool = False) -> Any:
     from ..guard.journal import Journal
 
-    return Journal.open(store_path(args))
+    return Journal.open(store_path(args), create=create)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -90,7 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _keys(args: argparse.Namespace) -> int:
     from ..errors import UserError
 
-    j = _journal(args)
+    j = _journal(args, create=args.action == "add")   # keys may be made before the guard first serves
     if args.action == "list":
         for name, created, revoked in j.list_keys():
             print(f"{name}\tcreated {created}" + (f"\trevoked {revoked}" if revoked else ""))
