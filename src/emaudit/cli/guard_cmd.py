@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--host", default="127.0.0.1", help="listen address; any other than loopback needs guard keys")
     s.add_argument("--port", type=whole(0, 65535), default=8788)
     s.add_argument("--max-body-bytes", type=whole(1, 1 << 34), default=1 << 20, help="larger requests get 413 (default 1 MiB)")
-    s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504)")
+    s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504; default 120)")
     s.add_argument("--request-timeout", type=real(0, 86_400, above=True), default=600.0,
                    help="seconds for the whole upstream exchange, streams included (504; default 600)")
     s.add_argument("--body-timeout", type=real(0, 86_400, above=True), default=30.0,
