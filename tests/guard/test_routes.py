@@ -133,7 +133,7 @@ def test_replay_honours_routes(guard: Any, fake_openai: Any, store: Path, tmp_pa
     """))
     assert main(["--store", str(store), "guard", "replay", "--since", "1h", "--policy", str(v2)]) == 0
     out = capsys.readouterr().out
-    assert "2 logged exchanges" in out and "1 decisions change" in out and "  allow -> block: 1" in out
+    assert "2 logged exchanges" in out and "1 decision changes" in out and "  allow -> block: 1" in out
     changed = [line for line in out.splitlines() if "\tblock\t" in line]
     assert len(changed) == 1 and "\t- -> small\t" in changed[0] and "keyword:keywords" in changed[0]
 
