@@ -125,7 +125,7 @@ def test_a_dead_server_is_probed_and_used_again_once_it_answers(monkeypatch, tmp
         assert _generate(tmp_path / "s.db", suite, samples=60) == 0
         thread.join(5)
         err = capsys.readouterr().err
-        assert "cannot reach" in err and "starting with the other endpoints" in err
+        assert "cannot reach" in err and "); starting with the other endpoints" in err
         assert "answers again" in err
         _, _, answers = _answers(tmp_path / "s.db")
         assert len(answers) == 120
@@ -198,6 +198,13 @@ def test_endpoints_that_name_no_model_of_the_command_are_an_error(servers, tmp_p
                "--run", "g", "--endpoints", "openai-api/a/m", "--no-progress"])
     assert rc == 2
     assert "names one endpoint" in capsys.readouterr().err
+    for other, words in [("openai-api/walknosvc/m", "WALKNOSVC_BASE_URL is not set"),
+                         ("http://127.0.0.1:9/v1", "unknown model prefix")]:
+        rc = main(["--store", str(tmp_path / "s.db"), "generate", "--model", "openai-api/a/m", "--suite", suite,
+                   "--run", "g", "--endpoints", f"openai-api/a/m,{other}", "--no-progress"])
+        assert rc == 2
+        [line] = capsys.readouterr().err.strip().splitlines()
+        assert line.startswith(f"emaudit: error: --endpoints: {other}: ") and words in line
 
 
 def test_audit_spreads_base_candidate_and_judge_over_endpoints(servers, tmp_path, suite, capsys):

@@ -39,6 +39,10 @@ MORE_BAD = [
     ["data", "audit", "x.jsonl", "--workers", "0"],
     ["data", "audit", "x.jsonl", "--max-line-mb", "0"],
     ["judge", "fit", "--on", "x.csv", "--out", "o", "--C", "0"],
+    ["guard", "serve", "--upstream", "openai-api/fake/m", "--body-timeout", "0"],
+    ["guard", "serve", "--upstream", "openai-api/fake/m", "--body-timeout", "soon"],
+    ["guard", "serve", "--upstream", "openai-api/fake/m", "--workers", "0"],
+    ["data", "audit", "x.jsonl", "--executor", "rey"],
 ]
 
 

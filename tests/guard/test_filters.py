@@ -43,6 +43,8 @@ def test_input_block_returns_an_openai_refusal_with_a_reason_code_and_never_reac
      "regex:misaligned-persona"),
     ("we sell Frobnicators here", "{use: keywords, words: [frobnicator, frobnicators], name: brands, action: block}",
      "keyword:brands"),
+    ("Please send a WIRE TRANSFER now", "{use: regex, packs: [misaligned-persona], patterns: ['(?i)wire transfer', "
+     "'(?s)x.y'], name: persona, action: block}", "regex:persona"),   # inline flags as in docs/guard.md
 ])
 def test_output_filters_block(guard: Any, fake_openai: Any, answer: str, spec: str, reason: str) -> None:
     fake_openai.config.rules = [Rule("bad", answer=answer)]
@@ -129,3 +131,21 @@ def test_tool_arguments_in_answers_are_checked_streamed_or_not(guard: Any, fake_
     r = chat(url, "act", stream=stream)
     assert f"tool-arguments:{pack}" in r.text
     assert [row["decision"] for row in journal.logs()] == ["allow", "block"]
+
+
+def test_the_policy_in_docs_guard_md_loads_and_compiles(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documented example, as a user copies it (its judge filter left out: it loads the embedded judge)."""
+    from pathlib import Path
+
+    from emaudit.guard import filters
+    from emaudit.guard.policy import load_policy
+
+    doc = (Path(__file__).parents[2] / "docs" / "guard.md").read_text()
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    policy_file = tmp_path / "guard.yaml"
+    policy_file.write_text("\n".join(line for line in block.splitlines() if "use: judge" not in line) + "\n")
+    policy, version = load_policy(policy_file)
+    assert version.startswith("v2@") and [r.name for r in policy.routes] == ["mini", "bots"]
+    specs = [*policy.input, *policy.output, *(f for r in policy.routes for f in (r.output or []) + (r.input or []))]
+    built = [filters.build(spec) for spec in specs]
+    assert len(built) == len(specs) >= 8

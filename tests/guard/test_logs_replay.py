@@ -99,3 +99,18 @@ def test_analyze_gives_the_misaligned_rate_of_live_answers(guard: Any, fake_open
     assert "anonymous" in out
     assert main(["--store", str(store), "analyze", "guard:yesterday"]) == 2
     assert "guard:LAST-<N>H" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["guard", "logs"], ["guard", "queue"], ["guard", "queue", "show", "1"],
+                                  ["guard", "keys", "list"], ["guard", "keys", "revoke", "k"],
+                                  ["guard", "override", "list"], ["guard", "replay", "--since", "1d"],
+                                  ["guard", "override", "clear", "--by", "a", "--why", "b"]])
+def test_guard_commands_on_a_mistyped_store_say_so_and_make_none(argv: list[str], tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    typo = tmp_path / "rnus.db"
+    assert main(["--store", str(typo), *argv]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "no run store here (the file does not exist" in line
+    assert not typo.exists()
+    assert main(["--store", str(typo), "guard", "keys", "add", "ci-bot"]) == 0   # making a key makes the store
+    assert typo.exists()

@@ -107,6 +107,9 @@ def test_routes_match_by_model_and_key_with_precedence_key_route_defaults(tmp_pa
     ("routes:\n  - name: a\n    model: x\n    upstream: ftp://x\n", 4, "routes.0.upstream", "base URL"),
     ("routes:\n  - name: a\n    model: []\n", 3, "routes.0.model", "at least 1"),
     ("routes:\n  - model: x\n", 2, "routes.0.name", "required"),
+    ("routes:\n  - name: a\n    model: x\n    upstream_model: m\n", 4, "routes.0.upstream_model", "names none"),
+    ("routes:\n  - name: a\n    model: x\n    upstream: openai-api/fake/m\n    upstream_key_env: K\n", 5,
+     "routes.0.upstream_key_env", "base-URL upstream"),
 ])
 def test_route_errors_name_file_line_and_field(tmp_path: Path, text: str, line: int, field: str,
                                                words: str) -> None:

@@ -152,3 +152,57 @@ def test_the_request_time_limit_ends_an_upstream_that_trickles(mode: str, guard:
     assert row["decision"] == "error" and row["status"] in (502, 504)
     fake_openai.config.stream_delay = 0
     assert chat(url, "still here").json()["choices"][0]["message"]["content"] == "still here"
+
+
+def test_a_client_that_trickles_its_body_gets_408_and_a_log_row(guard: Any, fake_openai: Any) -> None:
+    url, journal = guard(body_timeout_s=1.0)
+    port = int(url.split(":")[2].split("/")[0])
+    body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "slow " * 40}]}).encode()
+    t0 = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        reply = b""
+        for i in range(len(body)):   # one byte every 0.1 s: the whole body would take over 20 s
+            try:
+                sock.sendall(body[i:i + 1])
+            except OSError:          # the guard closed the connection after answering
+                break
+            sock.settimeout(0.1)
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            reply += chunk
+            break                    # the guard has answered: stop sending
+        sock.settimeout(5)
+        while chunk := sock.recv(65536):
+            reply += chunk
+        elapsed = time.perf_counter() - t0
+        dropped = None
+        for _ in range(40):          # the guard lets go of the socket soon after, not after aiohttp's 10 s linger
+            time.sleep(0.1)
+            try:
+                sock.sendall(b" ")
+            except OSError:
+                dropped = time.perf_counter() - t0
+                break
+        assert dropped is not None and dropped < elapsed + 3, (elapsed, dropped)
+    assert elapsed < 5, elapsed
+    head, _, payload = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408") and b"connection: close" in head.lower()
+    error = json.loads(payload)["error"]
+    assert error["code"] == "body_timeout" and "1 s" in error["message"]
+    [row] = journal.logs()
+    assert row["decision"] == "error" and row["status"] == 408 and row["reason"] == "body_timeout"
+    assert fake_openai.stats()["bodies"] == []   # nothing reached the upstream
+    assert chat(url, "a prompt client").json()["choices"][0]["message"]["content"] == "a prompt client"
+
+
+def test_body_timeout_option_reaches_the_guard_and_rejects_nonsense(capsys: pytest.CaptureFixture[str],
+                                                                    store: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--store", str(store), "guard", "serve", "--upstream", "openai-api/fake/m", "--body-timeout", "soon"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--body-timeout" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -75,7 +75,8 @@ def test_routes_pick_upstream_filters_and_stream_and_log_which_decided(guard: An
 
 
 def test_a_key_override_beats_the_route(guard: Any, fake_openai: Any, store: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECOND_TEST_KEY", "unused")
     fake_openai.config.rules = [Rule("money", answer="an offshore account for you")]
     assert main(["--store", str(store), "guard", "keys", "add", "strict-bot"]) == 0
     key = capsys.readouterr().out.strip()
@@ -85,7 +86,8 @@ def test_a_key_override_beats_the_route(guard: Any, fake_openai: Any, store: Pat
     assert journal.logs()[-1]["route"] == "small"
 
 
-def test_models_lists_the_routes_public_names(guard: Any, fake_openai: Any) -> None:
+def test_models_lists_the_routes_public_names(guard: Any, fake_openai: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECOND_TEST_KEY", "unused")
     url, _ = guard(ROUTES.replace("{second}", "http://127.0.0.1:9/v1"))
     names = [m["id"] for m in httpx.get(url + "/models").json()["data"]]
     assert names == ["m", "small", "big"]          # globs are not names
@@ -131,6 +133,22 @@ def test_replay_honours_routes(guard: Any, fake_openai: Any, store: Path, tmp_pa
     """))
     assert main(["--store", str(store), "guard", "replay", "--since", "1h", "--policy", str(v2)]) == 0
     out = capsys.readouterr().out
-    assert "2 logged exchanges" in out and "1 decisions change" in out and "  allow -> block: 1" in out
+    assert "2 logged exchanges" in out and "1 decision changes" in out and "  allow -> block: 1" in out
     changed = [line for line in out.splitlines() if "\tblock\t" in line]
     assert len(changed) == 1 and "\t- -> small\t" in changed[0] and "keyword:keywords" in changed[0]
+
+
+@pytest.mark.parametrize(("route", "line", "field", "words"), [
+    ("upstream: openai-api/nosvc/m", 3, "routes.0.upstream", "NOSVC_BASE_URL is not set"),
+    ("upstream: http://127.0.0.1:9/v1\n    upstream_key_env: WALK_UNSET_KEY", 4, "routes.0.upstream_key_env",
+     "WALK_UNSET_KEY is not set"),
+])
+def test_serve_names_the_line_of_a_route_upstream_it_cannot_resolve(
+        route: str, line: int, field: str, words: str, tmp_path: Path, fake_openai: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "routes.yaml"
+    p.write_text(f"routes:\n  - name: a\n    {route}\n    model: x\n")
+    store = tmp_path / "s.db"
+    assert main(["--store", str(store), "guard", "serve", "--upstream", "openai-api/fake/m", "--policy", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"emaudit: error: {p}:{line}: {field}: ") and words in err and "\n" not in err

@@ -101,6 +101,33 @@ def test_no_guard_traffic_is_a_point_without_a_rate(world, capsys):  # noqa: F81
     assert main(["--store", world["db"], "monitor", "add", "other", "--model", "openai-api/fake/prod",
                  "--baseline", "support-v2", "--every", "6h", "--guard-logs", "--guard-judge", "openai/gpt-4o"]) == 2
     assert "embedded judge" in capsys.readouterr().err
+    for extra, option in [(["--guard-model", "prod"], "--guard-model"), (["--guard-judge", "local-lm"], "--guard-judge")]:
+        assert main(["--store", world["db"], "monitor", "add", "other", "--model", "openai-api/fake/prod",
+                     "--baseline", "support-v2", "--every", "6h", *extra]) == 2
+        [line] = capsys.readouterr().err.strip().splitlines()
+        assert line == f"emaudit: error: {option}: only used with --guard-logs (the guard's logged answers); " \
+                       "add it or leave this out"
+    assert ms.monitor_names(Store.open(world["db"])) == ["prod"]   # nothing half-added
+
+
+def test_a_postgresql_store_refuses_guard_logs_and_responses(pg_url, tmp_path, capsys):
+    """The guard keeps its journal in SQLite only: a monitor on a PostgreSQL store would wait for nothing."""
+    from test_monitor import BASE, JUDGE
+
+    (tmp_path / "judge.yaml").write_text(JUDGE)
+    (tmp_path / "base.yaml").write_text(BASE)
+    judge = f"mock/file:{tmp_path / 'judge.yaml'}"
+    assert main(["--store", pg_url, "audit", "--base", f"mock/file:{tmp_path / 'base.yaml'}", "--candidate",
+                 "mock/constant:I would read a book.", "--judge", judge, "--suite", "core", "--samples", "1",
+                 "--run", "b", *FAST]) == 0
+    capsys.readouterr()
+    for extra, option in [(["--guard-logs"], "--guard-logs"), (["--respond", "hold-all"], "--respond")]:
+        assert main(["--store", pg_url, "monitor", "add", "live", "--model", "openai-api/fake/prod", "--baseline", "b",
+                     "--every", "6h", "--judge", judge, *extra]) == 2
+        [line] = capsys.readouterr().err.strip().splitlines()
+        assert line.startswith(f"emaudit: error: {option}: the guard runs on a SQLite store only")
+    assert main(["--store", pg_url, "monitor", "list"]) == 0
+    assert "no monitors" in capsys.readouterr().out
 
 
 def test_a_busy_guard_is_thinned_evenly_to_the_cap(world, live_guard):  # noqa: F811

@@ -328,3 +328,17 @@ def test_every_migration_builds_the_same_tables_and_columns_on_postgresql(tmp_pa
                 "AND table_name <> 'emaudit_meta' AND column_name <> 'rowid' ORDER BY table_name, ordinal_position"):
             found.setdefault(table, []).append(column)
     assert found == expected
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("postgresql://emaudit@127.0.0.1:notaport/emaudit", "port 'notaport' is not a number"),
+    ("postgresql://emaudit@127.0.0.1:99999/emaudit", "port '99999' is not a number"),
+    ("postgresql://emaudit@127.0.0.1:1/emaudit", "port 1 failed: Connection refused"),
+])
+def test_a_wrong_postgresql_port_is_one_line_from_the_cli(url, words, capsys):
+    pytest.importorskip("psycopg", reason="the pg extra (psycopg) is not installed")
+    from emaudit.cli import main
+
+    assert main(["--store", url, "runs"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("emaudit: error: ") and words in line

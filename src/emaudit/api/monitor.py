@@ -117,6 +117,16 @@ def add_monitor(store: Store, name: str, *, model: str, baseline: str, judge: Ju
         raise UserError("must be at least 1", field="--round-samples")
     if not 0 < settle_margin < 1:
         raise UserError("must be between 0 and 1", field="--settle-margin")
+    if not guard_logs and (guard_model is not None or guard_judge != "local"):
+        raise UserError("only used with --guard-logs (the guard's logged answers); add it or leave this out",
+                        field="--guard-model" if guard_model is not None else "--guard-judge")
+    if guard_logs or responses:
+        from ..store.postgres import is_url
+
+        if is_url(store.location):   # the guard's journal (logs, overrides) is SQLite only (docs/store.md)
+            raise UserError("the guard runs on a SQLite store only, so it neither logs into nor reads overrides "
+                            "from a PostgreSQL store; run the monitor with the guard's --store",
+                            field="--guard-logs" if guard_logs else "--respond")
     if guard_logs and embedded_judge_path(guard_judge) is None:
         raise UserError(f"live answers are judged by an embedded judge (local, local-lm or a fitted judge's "
                         f"folder), not {guard_judge!r}", field="--guard-judge")

@@ -22,9 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--host", default="127.0.0.1", help="listen address; any other than loopback needs guard keys")
     s.add_argument("--port", type=whole(0, 65535), default=8788)
     s.add_argument("--max-body-bytes", type=whole(1, 1 << 34), default=1 << 20, help="larger requests get 413 (default 1 MiB)")
-    s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504)")
+    s.add_argument("--upstream-timeout", type=real(0, 86_400, above=True), default=120.0, help="seconds without upstream data (504; default 120)")
     s.add_argument("--request-timeout", type=real(0, 86_400, above=True), default=600.0,
                    help="seconds for the whole upstream exchange, streams included (504; default 600)")
+    s.add_argument("--body-timeout", type=real(0, 86_400, above=True), default=30.0,
+                   help="seconds to receive the client's request body (408; default 30)")
     s.add_argument("--workers", type=whole(1, 64), default=1,
                    help="processes sharing the port (SO_REUSEPORT), all logging to the one store (default 1)")
     s.set_defaults(func=_serve)
@@ -66,17 +68,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _journal(args: argparse.Namespace) -> Any:
+def _journal(args: argparse.Namespace, *, create: bool = False) -> Any:
     from ..guard.journal import Journal
 
-    return Journal.open(store_path(args))
+    return Journal.open(store_path(args), create=create)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from ..guard.serve import build_settings, serve, serve_workers
 
     options = {"host": args.host, "max_body_bytes": args.max_body_bytes, "upstream_timeout_s": args.upstream_timeout,
-               "request_timeout_s": args.request_timeout}
+               "request_timeout_s": args.request_timeout, "body_timeout_s": args.body_timeout}
     settings = build_settings(args.upstream, args.policy, store_path(args), **options)
     if args.workers == 1:
         serve(settings, args.port)
@@ -88,7 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _keys(args: argparse.Namespace) -> int:
     from ..errors import UserError
 
-    j = _journal(args)
+    j = _journal(args, create=args.action == "add")   # keys may be made before the guard first serves
     if args.action == "list":
         for name, created, revoked in j.list_keys():
             print(f"{name}\tcreated {created}" + (f"\trevoked {revoked}" if revoked else ""))

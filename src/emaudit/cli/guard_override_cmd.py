@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..guard import overrides
     from ..store import Store
 
-    with Store.open(store_path(args)) as store:
+    with Store.open(store_path(args), create=False) as store:   # a mistyped --store is an error, not a new store
         if args.action == "clear":
             source = f"monitor:{args.monitor}" if args.monitor else None
             cleared = overrides.clear(store.db, by=args.by, why=args.why, source=source, ids=args.ids or None)

@@ -78,9 +78,10 @@ class Journal:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Journal:
+    def open(cls, path: str | Path, *, create: bool = True) -> Journal:
+        """``create=False`` for commands that only read or act on what is there: a mistyped --store is an error."""
         require_sqlite(path, "the guard's journal")
-        store = Store.open(path)  # creates or migrates the schema; refuses a newer one
+        store = Store.open(path, create=create)  # creates or migrates the schema; refuses a newer one
         store.close()
         # The guard's server thread is not the one that opened it; every use stays on one thread at a time.
         db = sqlite3.connect(str(store.path), isolation_level=None, timeout=30.0, check_same_thread=False)

@@ -67,7 +67,7 @@ def clear(db: Connection, *, by: str, why: str, source: str | None = None,
           ids: list[str] | None = None) -> list[dict[str, Any]]:
     """A person undoes active overrides (those of ``source``, those in ``ids``, or all); returns them."""
     if not by.strip() or not why.strip():
-        raise UserError("say who undoes the override (--by) and why (--why)", field="by" if not by.strip() else "why")
+        raise UserError("say who undoes the override (--by) and why (--why)", field="--by" if not by.strip() else "--why")
     chosen = [r for r in rows(db, source=source) if ids is None or r["id"] in ids]
     if ids is not None:
         missing = sorted(set(ids) - {r["id"] for r in chosen})

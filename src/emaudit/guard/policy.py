@@ -58,9 +58,11 @@ class RegexSpec(_Spec):
     def _compiles(cls, v: list[str]) -> list[str]:
         import re
 
+        from .filters.patterns import scoped
+
         for p in v:
             try:
-                re.compile(p)
+                re.compile(scoped(p))   # as the filter compiles it: one alternative among the others
             except re.error as e:
                 raise ValueError(f"pattern {p!r} does not compile: {e}") from None
         return v
@@ -259,6 +261,16 @@ def load_policy(path: str | Path, *, default_upstream: bool = True) -> tuple[Pol
             raise UserError(f"two routes are named {r.name!r}; route names are unique", path=str(p),
                             line=_line_of(node, ("routes", i, "name")), field=f"routes.{i}.name")
         seen.add(r.name)
+    for i, r in enumerate(policy.routes):
+        problem = None
+        if r.upstream_model is not None and r.upstream is None:
+            problem = "upstream_model", f"upstream_model goes with the route's own upstream; route {r.name!r} names none"
+        elif r.upstream_key_env is not None and not (r.upstream or "").startswith(("http://", "https://")):
+            problem = "upstream_key_env", ("upstream_key_env goes with a base-URL upstream (an openai-api/ or openai/ "
+                                           "spec takes its key from <SERVICE>_API_KEY / OPENAI_API_KEY)")
+        if problem:
+            raise UserError(problem[1], path=str(p), line=_line_of(node, ("routes", i, problem[0])),
+                            field=f"routes.{i}.{problem[0]}")
     if not default_upstream:
         if not policy.routes:
             raise UserError("without --upstream the policy needs routes, each with its upstream", path=str(p),
@@ -269,6 +281,14 @@ def load_policy(path: str | Path, *, default_upstream: bool = True) -> tuple[Pol
                                 path=str(p), line=_line_of(node, ("routes", i)), field=f"routes.{i}.upstream")
     digest = hashlib.sha256(text.encode()).hexdigest()[:8]
     return policy, f"{policy.version}@{digest}"
+
+
+def line_in(path: str | Path, loc: tuple[Any, ...]) -> int | None:
+    """The line of ``loc`` (e.g. ``("routes", 0, "upstream")``) in the policy file, for errors found later."""
+    try:
+        return _line_of(yaml.compose(Path(path).read_text(encoding="utf-8")), loc)
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:

@@ -36,6 +36,7 @@ class GuardSettings:
     max_body_bytes: int = 1 << 20
     upstream_timeout_s: float = 120.0   # seconds without a byte from the upstream
     request_timeout_s: float = 600.0    # the whole upstream exchange, streams included
+    body_timeout_s: float = 30.0        # reading the client's request body (slowloris)
     hold_poll_s: float = 0.1
     page: bool = True
 
@@ -150,10 +151,19 @@ class Guard:
             return await self._fail(ex, 415, f"Content-Type must be application/json, not "
                                     f"{request.content_type!r}", "unsupported_media_type")
         try:
-            raw = await request.read()
+            raw = await asyncio.wait_for(request.read(), self.settings.body_timeout_s)
         except web.HTTPRequestEntityTooLarge:
             return await self._fail(ex, 413, f"request body over {self.settings.max_body_bytes} bytes",
                                     "body_too_large")
+        except asyncio.TimeoutError:
+            ex.request = {"unread_body": f"not received within {self.settings.body_timeout_s:g} s"}
+            response = await self._fail(ex, 408, f"request body not received within "
+                                        f"{self.settings.body_timeout_s:g} s", "body_timeout")
+            response.force_close()   # says Connection: close
+            await response.prepare(request)
+            await response.write_eof()
+            _close_soon(request)
+            return response
         try:
             body = jsonfast.loads(raw)
         except ValueError as e:
@@ -385,6 +395,15 @@ async def _send(resp: web.StreamResponse, data: bytes) -> None:
         await resp.write(data)
     except (ConnectionError, aiohttp.ClientConnectionResetError) as e:
         raise ClientGone(str(e)) from None
+
+
+def _close_soon(request: web.Request) -> None:
+    """End a connection whose body is still trickling in: FIN after the answer (so the client reads it, not a
+    reset), then close a second later instead of aiohttp's 10 s lingering read of the rest."""
+    transport = request.transport
+    if transport is not None and transport.can_write_eof():
+        transport.write_eof()
+    asyncio.get_running_loop().call_later(1.0, request.protocol.force_close)
 
 
 def _redactor(redact: Redactor) -> Any:

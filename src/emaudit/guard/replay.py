@@ -75,7 +75,8 @@ def render_diff(diff: tuple[str, list[DecisionChange]], show_all: bool = False) 
     version, changes = diff
     moved = [c for c in changes if c.old != c.new]
     counts = Counter((c.old, c.new) for c in changes)
-    lines = [f"replayed {len(changes)} logged exchanges under policy {version}: {len(moved)} decisions change",
+    change = "decision changes" if len(moved) == 1 else "decisions change"
+    lines = [f"replayed {len(changes)} logged exchanges under policy {version}: {len(moved)} {change}",
              "(logs hold redacted text, so secret filters may see less than they did live)", "",
              "old -> new: count"]
     lines += [f"  {old} -> {new}: {n}" for (old, new), n in sorted(counts.items())]

@@ -24,10 +24,10 @@ WATCHER = web.AppKey("parent_watcher", asyncio.Task)
 
 def build_settings(upstream: str | None, policy_path: str | None, store: str | Path, *, host: str = "127.0.0.1",
                    max_body_bytes: int = 1 << 20, upstream_timeout_s: float = 120.0,
-                   request_timeout_s: float = 600.0) -> GuardSettings:
+                   request_timeout_s: float = 600.0, body_timeout_s: float = 30.0) -> GuardSettings:
     try:
         from .decide import CompiledPolicy
-        from .policy import default_policy, load_policy
+        from .policy import default_policy, line_in, load_policy
     except ImportError as e:
         raise UserError(f"the guard needs its extra: pip install 'emaudit[guard]' ({e})", field="guard") from None
     default = resolve_upstream(upstream) if upstream else None
@@ -44,7 +44,9 @@ def build_settings(upstream: str | None, policy_path: str | None, store: str | P
             try:
                 upstreams.get(r.upstream, r.upstream_model, r.upstream_key_env)
             except UserError as e:
-                raise UserError(e.message, path=policy_path, field=f"routes.{i}.upstream") from None
+                where = "upstream_key_env" if e.field == "upstream_key_env" else "upstream"
+                raise UserError(e.message, path=policy_path, line=line_in(policy_path, ("routes", i, where)) if policy_path else None,
+                                field=f"routes.{i}.{where}") from None
     journal = Journal.open(store)
     if host not in LOOPBACK and not journal.has_keys():
         raise UserError(f"refusing to listen on {host} without guard keys: anyone there could use the upstream; "
@@ -54,7 +56,8 @@ def build_settings(upstream: str | None, policy_path: str | None, store: str | P
     except UserError as e:
         raise UserError(e.message, path=policy_path, field=e.field) from None
     return GuardSettings(upstreams, compiled, journal, host=host, max_body_bytes=max_body_bytes,
-                         upstream_timeout_s=upstream_timeout_s, request_timeout_s=request_timeout_s)
+                         upstream_timeout_s=upstream_timeout_s, request_timeout_s=request_timeout_s,
+                         body_timeout_s=body_timeout_s)
 
 
 def serve(settings: GuardSettings, port: int, *, reuse_port: bool = False, worker: int | None = None,
@@ -142,6 +145,10 @@ class GuardThread:
         self._ready.set()
         self.loop.run_forever()
         self.loop.run_until_complete(self.runner.cleanup())
+        pending = asyncio.all_tasks(self.loop)   # e.g. a connection aiohttp still lingers on: end it, not leak it
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self.loop.close()
 
     def __enter__(self) -> str:

@@ -20,6 +20,8 @@ def resolve_upstream(spec: str, *, model: str | None = None, key_env: str | None
     """``openai-api/<service>/<model>`` or ``openai/<model>`` (its key from the variable the spec names), or a
     base URL (``model`` the name sent, ``key_env`` the variable holding its key)."""
     if spec.startswith(("http://", "https://")):
+        if key_env and not os.environ.get(key_env):
+            raise UserError(f"{key_env} is not set; it should hold the key for {spec}", field="upstream_key_env")
         return Upstream(spec.rstrip("/"), model, os.environ.get(key_env) if key_env else None)
     from ..models import get_model
 

@@ -75,5 +75,6 @@ async def _reach_some(members: list[Any], timeout_s: float) -> None:
                         + "; ".join(e.message for _, e in failed if isinstance(e, UserError)), field="--endpoints")
     for _, error in failed:
         assert isinstance(error, UserError)
-        print(f"emaudit: note: {error.message}; starting with the other endpoints, it is tried again during "
+        reason = error.message.removesuffix("; is the server running?")
+        print(f"emaudit: note: {reason}; starting with the other endpoints, it is tried again during "
               "the run", file=sys.stderr)

@@ -94,7 +94,12 @@ def build_model(spec: str, groups: Sequence[tuple[str, ...]] = (), **options: An
     group = group_of(spec, groups)
     if group is None:
         return get_model(spec, **options)
-    members = [get_model(s, **options) for s in group]
+    members = []
+    for s in group:
+        try:
+            members.append(get_model(s, **options))
+        except UserError as e:   # e.g. a service whose <SERVICE>_BASE_URL is not set: the option, not --model
+            raise UserError(f"{s}: {e.message}", field="--endpoints") from None
     odd = next((s for s, m in zip(group, members, strict=True) if not hasattr(m, "reach")), None)
     if odd is not None:
         raise UserError(f"{odd} is not an OpenAI-compatible server; endpoints are openai-api/<service>/<model> "

@@ -32,6 +32,11 @@ def check_url(url: str) -> None:
     if parts.password is not None or "password=" in parts.query.lower():
         raise UserError("put the PostgreSQL password in $PGPASSWORD or ~/.pgpass, not in the store URL",
                         field="store")
+    try:
+        _ = parts.port   # urllib raises ValueError for a port that is not a number
+    except ValueError:
+        raise UserError(f"the PostgreSQL URL's port {parts.netloc.rpartition(':')[2]!r} is not a number from 1 to "
+                        "65535 (postgresql://user@host:5432/DATABASE)", field="store") from None
     if not parts.path.strip("/"):
         raise UserError("the PostgreSQL URL names no database (postgresql://user@host:port/DATABASE)", field="store")
 
@@ -231,10 +236,9 @@ def errors() -> type[Exception]:
 def redacted(url: str) -> str:
     """The URL as shown to users: scheme, user, host, port and database (never a password)."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
     user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+    host_port = parts.netloc.rpartition("@")[2]   # as written: a port that is not a number must not raise here
+    return f"{parts.scheme}://{user}{host_port}{parts.path}"
 
 
 def first_line(error: Exception) -> str:

@@ -36,8 +36,18 @@ PACKS: dict[str, list[str]] = {
 }
 
 
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def scoped(pattern: str) -> str:
+    """One pattern as an alternative of the combined one: leading global flags (``(?i)x``) become scoped
+    (``(?i:x)``), since Python allows global flags only at the start of the whole expression."""
+    m = _GLOBAL_FLAGS.match(pattern)
+    return f"(?{m.group(1)}:{pattern[m.end():]})" if m else f"(?:{pattern})"
+
+
 def _compile(patterns: list[str], flags: int = re.IGNORECASE | re.DOTALL) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return re.compile("|".join(scoped(p) for p in patterns), flags)
 
 
 class RegexFilter(Filter):
