@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..report.redact import REDACTED, is_secret_key, redact_text, secret_env_values
+from ..report.redact import REDACTED, redact, redact_text, secret_env_values
 
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)", re.DOTALL)
 _ASSIGNED = re.compile(r"(?i)\b((?:password|passwd|pwd|secret|api[_-]?key|token)\s*[:=]\s*[\"']?)([^\s\"',;]{6,})")
@@ -27,11 +27,4 @@ class Redactor:
         return s
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (REDACTED if is_secret_key(str(k)) and value[k] not in (None, "") else self(v))
-                    for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self(v) for v in value]
-        if isinstance(value, str):
-            return self.text(value)
-        return value
+        return redact(value, self.text)

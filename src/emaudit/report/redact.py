@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -32,15 +33,15 @@ def redact_text(text: str) -> str:
     return _URL_QUERY_KEY.sub(lambda m: m.group(1) + REDACTED, text)
 
 
-def redact(value: Any) -> Any:
-    """A copy of a JSON-like value with secret fields blanked and key-shaped strings replaced."""
+def redact(value: Any, text: Callable[[str], str] = redact_text) -> Any:
+    """A copy of a JSON-like value with secret fields blanked and its strings passed through ``text``."""
     if isinstance(value, dict):
-        return {k: (REDACTED if is_secret_key(str(k)) and value[k] not in (None, "") else redact(v))
+        return {k: (REDACTED if is_secret_key(str(k)) and value[k] not in (None, "") else redact(v, text))
                 for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v) for v in value]
+        return [redact(v, text) for v in value]
     if isinstance(value, str):
-        return redact_text(value)
+        return text(value)
     return value
 
 
