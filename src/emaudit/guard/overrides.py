@@ -182,7 +182,7 @@ class Overrides:
             self._policies[stamp] = CompiledPolicy(policy, version)
         return self._policies[stamp]
 
-    # The pieces, for a guard whose policy selection differs (e.g. per route): refresh once, then ask each.
+    # What for_request combines: refresh once (active), then ask each piece.
     def active(self) -> bool:
         """Whether any override is active now (reads the table when the cache is stale)."""
         self._refresh()
