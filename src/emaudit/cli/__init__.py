@@ -123,10 +123,10 @@ def quiet_libraries() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    quiet_libraries()
     argv = list(sys.argv[1:] if argv is None else argv)
     args: argparse.Namespace | None = None
     try:
+        quiet_libraries()  # inside the try: a Ctrl-C this early is still an interruption, not a traceback
         parser = build_parser()
         config = _config_path(argv)
         if config is not None:
